@@ -1,0 +1,46 @@
+# toasoan: `make run` sets up and serves the demo, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgresql lint bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo --port $(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# SQLite always; PostgreSQL as well when DATABASE_URL points at one (CI gives it).
+test: $(STAMP)
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check toasoan bench
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$DATABASE_URL =="; \
+		$(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+		echo "DATABASE_URL is not set: the PostgreSQL pass is skipped (CI sets it)."; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check toasoan bench
+	$(BIN)/ruff format --check toasoan bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/large_section.py
+
+clean:
+	rm -rf $(VENV) var

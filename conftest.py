@@ -1,0 +1,99 @@
+"""Fixtures shared by every app's tests: a site with sections and published articles."""
+
+import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SHARED = Path(__file__).resolve().parent.parent / "shared"
+SEED_ARTICLE = SHARED / "seed" / "article-47082.txt"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn_time(*args) -> datetime:
+    return datetime(*args, tzinfo=VIETNAM)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seed_article_path() -> Path:
+    if not SEED_ARTICLE.exists():
+        pytest.skip(f"../shared/ is absent: {SEED_ARTICLE} not found")
+    return SEED_ARTICLE
+
+
+@pytest.fixture
+def home(db):
+    from toasoan.news.models import HomePage
+
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def make_section(home):
+    from toasoan.news.models import SectionPage
+
+    def make(title="Thời sự", parent=None, legacy_id=None, slug=None, in_menu=True):
+        from toasoan.core.vietnamese import slugify_vi
+
+        page = SectionPage(
+            title=title,
+            slug=slug or slugify_vi(title),
+            legacy_id=legacy_id,
+            show_in_menus=in_menu,
+        )
+        (parent or home).add_child(instance=page)
+        page.save_revision().publish()
+        return page
+
+    return make
+
+
+@pytest.fixture
+def section(make_section):
+    return make_section("Thời sự", legacy_id=46)
+
+
+@pytest.fixture
+def make_article(section):
+    from toasoan.news.models import Article, Byline, Keyword
+
+    counter = iter(range(1, 10**6))
+
+    def make(title=None, *, section=section, authors=("Cao Biền",), keywords=(),
+             publish=True, **fields):
+        n = next(counter)
+        fields.setdefault("published_at", vn_time(2026, 11, 1, 8, 0))
+        fields.setdefault("lead", f"Sapo của bài {n}.")
+        fields.setdefault("body", f"<p>Nội dung bài {n}.</p>")
+        article = Article(
+            title=title or f"Bài viết số {n}",
+            section=section,
+            locale=section.locale,
+            **fields,
+        )
+        article.bylines = [Byline(name=name) for name in authors]
+        article.keywords.set([Keyword.for_name(k) for k in keywords])
+        article.live = False
+        article.save()
+        revision = article.save_revision(clean=False)
+        if publish:
+            revision.publish()
+            article.refresh_from_db()
+        return article
+
+    return make

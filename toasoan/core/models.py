@@ -1,0 +1,28 @@
+"""Settings every page shares: what the Law on Press requires a news site to show."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="site")
+class PressSettings(BaseSiteSetting):
+    """The outlet's legal identity, shown in the masthead and footer of every page.
+
+    An electronic newspaper must show its name, governing agency, licence (number,
+    date, issuer), editor-in-chief, address, phone and email.
+    """
+
+    outlet_name = models.CharField(_("tên cơ quan báo chí"), max_length=200)
+    short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
+    governing_agency = models.CharField(_("cơ quan chủ quản"), max_length=200)
+    licence_number = models.CharField(_("số giấy phép"), max_length=100)
+    licence_date = models.DateField(_("ngày cấp phép"), null=True, blank=True)
+    licence_issuer = models.CharField(_("cơ quan cấp phép"), max_length=200)
+    editor_in_chief = models.CharField(_("tổng biên tập"), max_length=120)
+    address = models.CharField(_("địa chỉ"), max_length=300)
+    phone = models.CharField(_("điện thoại"), max_length=60)
+    email = models.EmailField(_("thư điện tử"))
+
+    class Meta:
+        verbose_name = _("Thông tin cơ quan báo chí")

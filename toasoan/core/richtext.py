@@ -1,0 +1,32 @@
+"""Sanitising article bodies: whatever arrives (editor, importer, API) is cleaned on save."""
+
+from __future__ import annotations
+
+import nh3
+
+# Wagtail's stored rich-text format uses <a linktype="page" id="…"> and
+# <embed embedtype="image" …/>; they must survive so that links and images resolve.
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "b", "i", "strong",
+    "em", "u", "s", "sub", "sup", "a", "embed", "blockquote", "hr", "code",
+    "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "linktype", "id", "title"},
+    "embed": {"embedtype", "id", "format", "alt", "url"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+
+
+def sanitize_rich_text(html: str) -> str:
+    """Drop scripts, event handlers, styles and unknown tags; keep Wagtail's markup."""
+    if not html:
+        return ""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel=None,
+    )

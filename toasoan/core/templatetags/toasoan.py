@@ -1,0 +1,37 @@
+"""Template filters for Vietnamese dates and counts, and the section menu."""
+
+from django import template
+from django.utils import timezone
+
+from toasoan.core import vietnamese
+
+register = template.Library()
+
+
+@register.filter
+def date_line(value):
+    """26 Jul 2019 17:30:59 → "Thứ 6, 26.07.2019 | 17:30:59" in the site's time zone."""
+    return vietnamese.format_date_line(timezone.localtime(value)) if value else ""
+
+
+@register.filter
+def short_date(value):
+    return vietnamese.format_short_date(timezone.localtime(value)) if value else ""
+
+
+@register.filter
+def count(value):
+    return vietnamese.format_count(int(value or 0))
+
+
+@register.simple_tag(takes_context=True)
+def main_sections(context):
+    """Top-level sections of the edition being read, for the menu."""
+    from wagtail.models import Site
+
+    from toasoan.news.models import SectionPage
+
+    site = Site.find_for_request(context.get("request"))
+    if site is None:
+        return []
+    return list(SectionPage.objects.child_of(site.root_page).live().in_menu())

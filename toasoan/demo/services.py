@@ -1,0 +1,171 @@
+"""Loading the Vietnamese demo newsroom: sections, authors, images, articles, the seed."""
+
+from __future__ import annotations
+
+import io
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images import get_image_model
+from wagtail.models import Site
+
+from toasoan.core.models import PressSettings
+from toasoan.core.vietnamese import slugify_vi
+from toasoan.demo import content
+from toasoan.importers.services import import_text_article
+from toasoan.news.models import Article, Author, Byline, HomePage, Keyword, SectionPage
+from toasoan.videos.models import Video
+
+SEED_ARTICLE = Path(__file__).parent / "seed" / "article-47082.txt"
+SEED_KEYWORDS = ["Thông tin đối ngoại", "Diễn biến hòa bình", "Thái Bình"]
+ADMIN_USERNAME = "admin"
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass
+class DemoSummary:
+    loaded: bool
+    sections: int = 0
+    articles: int = 0
+
+
+def load_demo() -> DemoSummary:
+    """Load the demo newsroom once; a site that already has sections is left alone."""
+    home = HomePage.objects.order_by("path").first()
+    if home is None or SectionPage.objects.exists():
+        return DemoSummary(loaded=False)
+    with transaction.atomic():
+        _save_press_settings(Site.objects.get(is_default_site=True))
+        sections = _create_sections(home)
+        authors = {a["name"]: _create_author(a) for a in content.AUTHORS}
+        rng = random.Random(47082)
+        for item in content.ARTICLES:
+            _create_article(item, sections[item["section"]], authors, rng)
+        seed = import_text_article(SEED_ARTICLE, sections["thoi-su"]).article
+        # An editor's touch after import: the seed page had none, readers want them.
+        seed.keywords.add(*[Keyword.for_name(name) for name in SEED_KEYWORDS])
+        seed.save()
+    return DemoSummary(
+        loaded=True, sections=len(sections), articles=Article.objects.count()
+    )
+
+
+def _save_press_settings(site: Site) -> None:
+    press = PressSettings.for_site(site)
+    press.outlet_name = "Đài Phát thanh và Truyền hình Thái Bình (bản trình diễn)"
+    press.short_name = "TBTV demo"
+    press.governing_agency = "Ủy ban nhân dân tỉnh Thái Bình"
+    press.licence_number = "000/GP-BTTTT (số mẫu)"
+    press.licence_date = datetime(2019, 1, 15).date()
+    press.licence_issuer = "Bộ Thông tin và Truyền thông"
+    press.editor_in_chief = "Nguyễn Văn Mẫu"
+    press.address = "Số 1 đường Mẫu, thành phố Thái Bình, tỉnh Thái Bình"
+    press.phone = "0227 000 0000"
+    press.email = "toasoan@example.vn"
+    press.save()
+
+
+def _create_sections(home: HomePage) -> dict[str, SectionPage]:
+    sections: dict[str, SectionPage] = {}
+
+    def add(parent, spec, in_menu):
+        page = SectionPage(
+            title=spec["title"],
+            slug=spec["key"],
+            legacy_id=spec.get("legacy_id"),
+            show_in_menus=in_menu,
+        )
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        sections[spec["key"]] = page
+        return page
+
+    for spec in content.SECTIONS:
+        parent = add(home, spec, True)
+        for child in spec.get("children", []):
+            add(parent, child, False)
+    return sections
+
+
+def _create_author(spec: dict) -> Author:
+    return Author.objects.create(name=spec["name"], role=spec["role"], bio=spec["bio"])
+
+
+def _create_article(item: dict, section: SectionPage, authors: dict, rng) -> Article:
+    article = Article(
+        title=item["title"],
+        lead=item["lead"],
+        body="".join(f"<p>{escape(p)}</p>" for p in item["body"]),
+        section=section,
+        locale=section.locale,
+        published_at=timezone.make_aware(
+            datetime.fromisoformat(item["published_at"]), LOCAL_TZ
+        ),
+        view_count=item["views"],
+        is_lead_story=item.get("featured", False),
+        featured_image=_placeholder_image(item["image"], item["title"], rng),
+        featured_image_caption=item["image"]["caption"],
+    )
+    if item.get("video"):
+        article.video, _ = Video.objects.get_or_create(
+            original_filename=item["video"], defaults={"title": item["title"][:300]}
+        )
+    article.bylines = [
+        Byline(author=authors[name]) if name in authors else Byline(name=name)
+        for name in item["authors"]
+    ]
+    article.keywords.set([Keyword.for_name(name) for name in item["keywords"]])
+    article.save()
+    article.save_revision(clean=False).publish()
+    return article
+
+
+def _placeholder_image(spec: dict, title: str, rng):
+    """A 1200×675 picture drawn here, so that no binary sits in the repository."""
+    width, height = 1200, 675
+    base = PILImage.new("RGB", (width, height), spec["colour"])
+    draw = ImageDraw.Draw(base, "RGBA")
+    for _ in range(14):
+        x, y = rng.randrange(width), rng.randrange(height)
+        radius = rng.randrange(40, 260)
+        shade = rng.choice([(255, 255, 255, 40), (0, 0, 0, 45), (255, 220, 120, 50)])
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=shade)
+    draw.rectangle((0, height - 90, width, height), fill=(0, 0, 0, 70))
+    buffer = io.BytesIO()
+    base.save(buffer, "JPEG", quality=82)
+    name = f"{slugify_vi(title, max_length=60) or 'anh'}.jpg"
+    return get_image_model().objects.create(
+        title=spec["caption"][:255], file=ImageFile(buffer, name=name)
+    )
+
+
+def ensure_admin() -> tuple[str, str | None]:
+    """Create the demo's administrator once; return its login.
+
+    The password is random and kept in the local data folder (never in git), so a
+    second `make run` prints the same login; it is None when the account was made
+    some other way and its password is not ours to know.
+    """
+    password_file = Path(settings.DATA_DIR) / "admin-login.txt"
+    User = get_user_model()
+    if User.objects.filter(username=ADMIN_USERNAME).exists():
+        password = password_file.read_text().strip() if password_file.exists() else None
+        return ADMIN_USERNAME, password
+    password = secrets.token_urlsafe(12)
+    User.objects.create_superuser(ADMIN_USERNAME, "admin@example.vn", password)
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.write_text(password + "\n")
+    password_file.chmod(0o600)
+    return ADMIN_USERNAME, password

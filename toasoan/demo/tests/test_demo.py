@@ -1,0 +1,61 @@
+"""The demo newsroom, and the commands a newcomer runs, in real processes."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from toasoan.news.models import Article, Author, SectionPage
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.django_db
+def test_demo_has_the_seed_and_thirty_articles_in_five_sections():
+    from toasoan.demo.services import load_demo
+
+    summary = load_demo()
+    assert summary.loaded
+    assert Article.objects.published().count() >= 31
+    top = SectionPage.objects.filter(depth=3)
+    assert top.count() >= 5
+    assert all(Article.objects.in_section(s).exists() for s in top)
+    seed = Article.objects.get(legacy_id=47082)
+    assert seed.section.legacy_id == 46
+    assert seed.keywords.count() == 3
+    assert Author.objects.count() >= 5
+    assert Article.objects.filter(featured_image__isnull=False).count() >= 30
+    assert Article.objects.exclude(tagged_keywords=None).count() >= 31
+    assert load_demo().loaded is False  # second run keeps what is there
+
+
+def _run(*args, env):
+    return subprocess.run(
+        [sys.executable, "-m", "toasoan", *args],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_commands_from_a_fresh_data_folder(tmp_path, seed_article_path):
+    """migrate, load-demo twice, then import-text with a bad file: as make run does."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="toasoan.settings.dev", TOASOAN_DATA_DIR=str(tmp_path))
+    assert _run("migrate", "--noinput", env=env).returncode == 0
+    first = _run("load-demo", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Đã nạp dữ liệu mẫu / demo loaded" in first.stdout
+    password = (tmp_path / "admin-login.txt").read_text().strip()
+    assert f"Mật khẩu / password:    {password}" in first.stdout
+    second = _run("load-demo", env=env)
+    assert "existing data kept" in second.stdout
+    assert password in second.stdout
+
+    bad = tmp_path / "bad-1.txt"
+    bad.write_text("Tiêu đề\nkhông phải ngày\nNội dung.\n", encoding="utf-8")
+    result = _run("import-text", str(bad), str(seed_article_path), env=env)
+    assert result.returncode == 1
+    assert f"{bad}:2: không đọc được ngày giờ" in result.stderr
+    assert "1 cập nhật / updated, 1 lỗi / failed" in result.stdout

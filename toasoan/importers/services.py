@@ -1,0 +1,145 @@
+"""Importing archives into toasoan. Each file imports whole or not at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+
+from toasoan.core.vietnamese import slugify_vi
+from toasoan.importers.textformat import (
+    TextArticle,
+    TextArticleError,
+    decode_article_bytes,
+    legacy_id_from_filename,
+    parse_text_article,
+)
+from toasoan.news.models import Article, Author, Byline, Keyword, SectionPage
+from toasoan.videos.models import Video
+
+PORTAL_TIME_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class ImportFailed(Exception):
+    """One file failed; ``str()`` is the one line an operator reads."""
+
+    def __init__(self, path: Path, error: TextArticleError):
+        where = f"{path}:{error.line}" if error.line else str(path)
+        super().__init__(f"{where}: {error.message}")
+
+
+@dataclass
+class ImportOutcome:
+    path: Path
+    article: Article
+    created: bool
+
+
+def find_text_files(paths: list[str | Path]) -> list[Path]:
+    """The files named, and every .txt file under the folders named, in order."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def read_text_article(path: Path) -> TextArticle:
+    try:
+        size = path.stat().st_size
+        limit = settings.TOASOAN_IMPORT_MAX_BYTES
+        if size > limit:
+            raise TextArticleError(
+                f"tệp quá lớn / file too large: {size:,} bytes > {limit:,}"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(
+            path, TextArticleError(f"không đọc được tệp / cannot read file: {exc.strerror}")
+        ) from exc
+    except TextArticleError as exc:
+        raise ImportFailed(path, exc) from exc
+    try:
+        return parse_text_article(decode_article_bytes(raw, limit))
+    except TextArticleError as exc:
+        raise ImportFailed(path, exc) from exc
+
+
+def default_import_section() -> SectionPage:
+    section = SectionPage.objects.order_by("path").first()
+    if section is None:
+        raise TextArticleError(
+            "chưa có chuyên mục nào / no section exists: create one first"
+        )
+    return section
+
+
+def import_text_article(
+    path: Path, section: SectionPage, *, dry_run: bool = False
+) -> ImportOutcome:
+    """Import one seed-format file as a published article, or update the one it
+    imported before (same legacy id, or same title and time in the section)."""
+    parsed = read_text_article(path)
+    legacy_id = legacy_id_from_filename(path.stem)
+    with transaction.atomic():
+        outcome = _save_article(path, parsed, section, legacy_id)
+        if dry_run:
+            transaction.set_rollback(True)
+    return outcome
+
+
+def _save_article(
+    path: Path, parsed: TextArticle, section: SectionPage, legacy_id: int | None
+) -> ImportOutcome:
+    published_at = timezone.make_aware(parsed.published_at, PORTAL_TIME_ZONE)
+    if legacy_id is not None:
+        existing = Article.objects.filter(
+            legacy_id=legacy_id, legacy_section_id=section.legacy_id
+        )
+    else:
+        existing = Article.objects.filter(
+            section=section, title=parsed.title, published_at=published_at
+        )
+    article = existing.first() or Article(section=section, locale=section.locale)
+    created = article.pk is None
+
+    article.title = parsed.title
+    article.slug = slugify_vi(parsed.title)
+    article.section = section
+    article.published_at = published_at
+    article.body = "".join(f"<p>{escape(p)}</p>" for p in parsed.paragraphs)
+    article.view_count = max(article.view_count, parsed.view_count)
+    article.legacy_id = legacy_id
+    article.legacy_section_id = section.legacy_id
+    if legacy_id is not None and section.legacy_id is not None:
+        article.legacy_url = f"/tin-tuc/{section.legacy_id}/{legacy_id}/{article.slug}"
+    article.video = (
+        Video.objects.get_or_create(
+            original_filename=parsed.video_filename,
+            defaults={"title": parsed.title[:300]},
+        )[0]
+        if parsed.video_filename
+        else None
+    )
+    article.bylines = [_byline_for(name) for name in parsed.authors]
+    # Keywords are added, never removed: editors tag imported articles afterwards,
+    # and a re-import must not undo their work.
+    article.keywords.add(
+        *[Keyword.for_name(name) for name in parsed.keywords if slugify_vi(name)]
+    )
+    article.save()
+    article.save_revision(log_action=True, clean=False).publish()
+    return ImportOutcome(path=path, article=article, created=created)
+
+
+def _byline_for(name: str) -> Byline:
+    profile = Author.objects.filter(name__iexact=name).first()
+    return Byline(author=profile) if profile else Byline(name=name)

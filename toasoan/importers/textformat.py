@@ -1,0 +1,161 @@
+"""Reading plain-text articles shaped like the station portal's pages (the seed).
+
+    Title line
+    Thứ 6, 26.07.2019 | 17:30:59        (or 26/07/2019)
+    264 lượt xem                        (optional; 11,364 or 11.364)
+    Body paragraphs…
+    Video: 72619_OHAI1.mp4              (optional, anywhere in the body)
+    Author line                         (last line of the body block)
+    • Từ khóa: a, b                     (optional; keywords may follow on own lines)
+
+Pure text handling, no Django: ``parse_text_article`` takes the file's bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from toasoan.core.vietnamese import (
+    DateLineError,
+    looks_like_date_line,
+    normalize_text,
+    parse_date_line,
+    parse_view_line,
+)
+
+MAX_TITLE_LENGTH = 300
+_KEYWORD_MARKER = re.compile(
+    r"^\s*[•·*\-–]?\s*t[ừu]\s*kh[óo][áa]?\s*:?\s*(?P<rest>.*)$", re.IGNORECASE
+)
+_VIDEO_LINE = re.compile(
+    r"^\s*video\s*:\s*(?P<name>[^\s/\\][^/\\]*\.(?:mp4|m4v|mov|webm|ts|mpg|mpeg|flv|avi))\s*$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = ("./.", ".", "…", "!", "?", ":", ";", '"', "”")
+_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|&|\s[-–]\s|\bvà\b)\s*")
+
+
+class TextArticleError(ValueError):
+    """A file that cannot be imported; ``line`` is 1-based, or None for the file."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class TextArticle:
+    title: str
+    published_at: datetime  # naive, in the portal's local time
+    paragraphs: list[str]
+    view_count: int = 0
+    video_filename: str | None = None
+    authors: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+
+
+def decode_article_bytes(raw: bytes, max_bytes: int) -> str:
+    if len(raw) > max_bytes:
+        raise TextArticleError(
+            f"tệp quá lớn / file too large: {len(raw):,} bytes > {max_bytes:,}"
+        )
+    if not raw.strip():
+        raise TextArticleError("tệp rỗng / empty file", 1)
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise TextArticleError("tệp nhị phân, không phải văn bản / binary file", line)
+    try:
+        return normalize_text(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TextArticleError(
+            f"không phải UTF-8 / not UTF-8 text (byte {exc.start})", line
+        ) from exc
+
+
+def _numbered_nonblank(lines: list[str], start: int = 0):
+    for index in range(start, len(lines)):
+        if lines[index].strip():
+            yield index, lines[index].strip()
+
+
+def _looks_like_author_line(line: str) -> bool:
+    return len(line) <= 120 and not line.endswith(_SENTENCE_END)
+
+
+def _split_list(text: str, separators: re.Pattern) -> list[str]:
+    return [part.strip() for part in separators.split(text) if part and part.strip()]
+
+
+def parse_text_article(text: str) -> TextArticle:
+    """Parse one article; raise ``TextArticleError`` naming the line at fault."""
+    lines = text.split("\n")
+    rows = list(_numbered_nonblank(lines))
+    if not rows:
+        raise TextArticleError("tệp rỗng / empty file", 1)
+
+    title_index, title = rows[0]
+    if parse_view_line(title) is not None or looks_like_date_line(title):
+        raise TextArticleError("thiếu tiêu đề / no title line", title_index + 1)
+    if len(title) > MAX_TITLE_LENGTH:
+        raise TextArticleError(
+            f"tiêu đề quá dài / title longer than {MAX_TITLE_LENGTH} characters",
+            title_index + 1,
+        )
+    if len(rows) < 2:
+        raise TextArticleError("thiếu dòng ngày giờ / no date line", title_index + 2)
+    date_index, date_text = rows[1]
+    try:
+        published_at = parse_date_line(date_text)
+    except DateLineError as exc:
+        raise TextArticleError(str(exc), date_index + 1) from exc
+
+    body_rows = rows[2:]
+    view_count = 0
+    if body_rows and (views := parse_view_line(body_rows[0][1])) is not None:
+        view_count = views
+        body_rows = body_rows[1:]
+
+    keywords: list[str] = []
+    for position, (_, line) in enumerate(body_rows):
+        marker = _KEYWORD_MARKER.match(line)
+        if marker:
+            tail = [marker.group("rest")] + [row[1] for row in body_rows[position + 1 :]]
+            keywords = _split_list("\n".join(tail), re.compile(r"\s*[,;\n]\s*"))
+            body_rows = body_rows[:position]
+            break
+
+    video_filename = None
+    paragraphs: list[str] = []
+    for _, line in body_rows:
+        video = _VIDEO_LINE.match(line)
+        if video and video_filename is None:
+            video_filename = video.group("name").strip()
+        else:
+            paragraphs.append(line)
+
+    authors: list[str] = []
+    if len(paragraphs) > 1 and _looks_like_author_line(paragraphs[-1]):
+        authors = _split_list(paragraphs.pop(), _AUTHOR_SEPARATORS)
+    if not paragraphs:
+        raise TextArticleError(
+            "không có nội dung bài / no body paragraphs", date_index + 2
+        )
+    return TextArticle(
+        title=title,
+        published_at=published_at,
+        paragraphs=paragraphs,
+        view_count=view_count,
+        video_filename=video_filename,
+        authors=authors,
+        keywords=list(dict.fromkeys(keywords)),
+    )
+
+
+def legacy_id_from_filename(stem: str) -> int | None:
+    """"article-47082" → 47082: the old portal's id, when the file name keeps it."""
+    match = re.search(r"(\d+)$", stem)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,394 @@
+"""The newsroom's published content: sections, articles, bylines and keywords.
+
+Sections are Wagtail pages (a short tree editors arrange); articles are not pages
+but Wagtail-managed models with revisions, drafts, workflow, locking, preview and
+locales. A section with 500,000 articles is then one indexed foreign key, not
+500,000 children in the page tree (docs/architecture.md says why).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TagBase, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    Page,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
+
+from toasoan.core.richtext import sanitize_rich_text
+from toasoan.core.vietnamese import slugify_vi
+
+
+class HomePage(Page):
+    """The front page of one language edition: lead story, latest, sections, most read."""
+
+    max_count_per_parent = 1
+    subpage_types = ["news.SectionPage"]
+    template = "news/home_page.html"
+
+    class Meta:
+        verbose_name = _("Trang chủ")
+
+    def get_context(self, request, *args, **kwargs):
+        from toasoan.news.services import build_home_page
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(build_home_page(self))
+        return context
+
+
+class SectionPage(Page):
+    """A section ("chuyên mục"): a node in the site's section tree that lists articles."""
+
+    legacy_id = models.PositiveIntegerField(
+        _("mã chuyên mục cũ"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Mã chuyên mục trên hệ thống cũ, dùng cho đường dẫn cũ."),
+    )
+    description = models.TextField(_("mô tả"), blank=True)
+
+    parent_page_types = ["news.HomePage", "news.SectionPage"]
+    subpage_types = ["news.SectionPage"]
+    template = "news/section_page.html"
+    content_panels = Page.content_panels + [
+        FieldPanel("description"),
+        FieldPanel("legacy_id"),
+    ]
+
+    class Meta:
+        verbose_name = _("Chuyên mục")
+        verbose_name_plural = _("Chuyên mục")
+
+    def get_context(self, request, *args, **kwargs):
+        from toasoan.news.services import paginate_articles
+
+        context = super().get_context(request, *args, **kwargs)
+        articles = Article.objects.published().in_section(self).for_listing()
+        context["articles"] = paginate_articles(articles, request.GET.get("page"))
+        context["subsections"] = self.get_children().live().specific()
+        return context
+
+
+class Author(models.Model):
+    """A staff profile: a reporter or editor with a page listing their work."""
+
+    name = models.CharField(_("họ và tên"), max_length=120)
+    slug = models.SlugField(_("đường dẫn"), max_length=120, unique=True, blank=True)
+    role = models.CharField(_("chức danh"), max_length=120, blank=True)
+    bio = models.TextField(_("giới thiệu"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        verbose_name=_("tài khoản"),
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ảnh"),
+    )
+
+    panels = ["name", "slug", "role", "bio", "user", "photo"]
+
+    class Meta:
+        verbose_name = _("Tác giả")
+        verbose_name_plural = _("Tác giả")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify_vi(self.name, max_length=120)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("author", kwargs={"slug": self.slug})
+
+
+class Keyword(TagBase):
+    """A keyword ("Từ khóa") with its own page; slugs fold Vietnamese like ours."""
+
+    class Meta:
+        verbose_name = _("Từ khóa")
+        verbose_name_plural = _("Từ khóa")
+
+    def slugify(self, tag, i=None):
+        slug = slugify_vi(tag, max_length=90) or "tu-khoa"
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("keyword", kwargs={"slug": self.slug})
+
+    @classmethod
+    def for_name(cls, name: str) -> Keyword:
+        """The keyword whose slug this name folds to, created if new: "Từ khoá"
+        and "Từ khóa" (old and new tone placement) are one keyword, not two."""
+        slug = slugify_vi(name, max_length=90)
+        return cls.objects.filter(slug=slug).first() or cls.objects.create(
+            name=name.strip()[:100], slug=slug
+        )
+
+
+class ArticleKeyword(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.Article", on_delete=models.CASCADE, related_name="tagged_keywords"
+    )
+    tag = models.ForeignKey(
+        Keyword, on_delete=models.CASCADE, related_name="tagged_articles"
+    )
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """Live articles whose publish time has come."""
+        return self.filter(live=True, published_at__lte=timezone.now())
+
+    def in_section(self, section: SectionPage) -> ArticleQuerySet:
+        """Articles of a section and of the sections below it."""
+        ids = list(
+            SectionPage.objects.filter(
+                path__startswith=section.path, depth__gte=section.depth
+            ).values_list("pk", flat=True)
+        )
+        if len(ids) == 1:
+            return self.filter(section_id=ids[0])
+        return self.filter(section_id__in=ids)
+
+    def in_locale(self, locale) -> ArticleQuerySet:
+        return self.filter(locale=locale)
+
+    def most_read(self, since=None) -> ArticleQuerySet:
+        qs = self.filter(published_at__gte=since) if since else self
+        return qs.order_by("-view_count", "-published_at")
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What a list of article cards needs, fetched in a fixed number of queries."""
+        from wagtail.images import get_image_model
+
+        images = get_image_model().objects.prefetch_renditions("fill-480x270")
+        return self.select_related("section").prefetch_related(
+            models.Prefetch("featured_image", queryset=images)
+        )
+
+
+class Article(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    TranslatableMixin,
+    ClusterableModel,
+):
+    """A news article: what a reporter writes and an editor approves and publishes."""
+
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=120,
+        blank=True,
+        help_text=_("Để trống để tạo từ tiêu đề (không dấu)."),
+    )
+    lead = models.TextField(_("sapo"), blank=True)
+    body = RichTextField(_("nội dung"), blank=True)
+    section = models.ForeignKey(
+        SectionPage,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name=_("chuyên mục"),
+    )
+    published_at = models.DateTimeField(_("ngày giờ đăng"), default=timezone.now)
+    featured_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ảnh đại diện"),
+    )
+    featured_image_caption = models.CharField(
+        _("chú thích ảnh"), max_length=500, blank=True
+    )
+    video = models.ForeignKey(
+        "videos.Video",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        verbose_name=_("video"),
+    )
+    is_lead_story = models.BooleanField(
+        _("tin tiêu điểm"),
+        default=False,
+        help_text=_("Đưa lên vị trí tin chính của trang chủ."),
+    )
+    view_count = models.PositiveIntegerField(_("lượt xem"), default=0, editable=False)
+    keywords = ClusterTaggableManager(
+        through=ArticleKeyword, blank=True, verbose_name=_("từ khóa")
+    )
+    legacy_id = models.PositiveIntegerField(_("mã bài cũ"), null=True, blank=True)
+    legacy_section_id = models.PositiveIntegerField(
+        _("mã chuyên mục cũ"), null=True, blank=True
+    )
+    legacy_url = models.CharField(_("đường dẫn cũ"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("lead"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("section"), FieldPanel("published_at"), "is_lead_story"],
+            heading=_("Xuất bản"),
+        ),
+        InlinePanel("bylines", heading=_("Tác giả"), min_num=1, label=_("tác giả")),
+        FieldPanel("keywords"),
+        MultiFieldPanel(
+            [FieldPanel("featured_image"), FieldPanel("featured_image_caption")],
+            heading=_("Ảnh đại diện"),
+        ),
+        FieldPanel("video"),
+        InlinePanel("related_links", heading=_("Bài liên quan"), label=_("bài")),
+        MultiFieldPanel(
+            [FieldPanel("slug"), "legacy_id", "legacy_section_id", "legacy_url"],
+            heading=_("Đường dẫn"),
+            classname="collapsed",
+        ),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("Bài viết")
+        verbose_name_plural = _("Bài viết")
+        ordering = ["-published_at"]
+        indexes = [
+            models.Index(
+                fields=["section", "live", "-published_at"], name="article_section_idx"
+            ),
+            models.Index(fields=["live", "-published_at"], name="article_latest_idx"),
+            models.Index(fields=["legacy_id"], name="article_legacy_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        super().clean()
+        self.body = sanitize_rich_text(self.body)
+        if not self.title.strip():
+            raise ValidationError({"title": _("Tiêu đề không được để trống.")})
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_rich_text(self.body)
+        if not self.slug:
+            self.slug = slugify_vi(self.title) or "bai-viet"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        with translation.override(self.locale.language_code if self.locale_id else None):
+            return reverse("article", kwargs={"slug": self.slug, "pk": self.pk})
+
+    get_url = get_absolute_url
+
+    @cached_property
+    def byline_names(self) -> list[str]:
+        return [b.display_name for b in self.bylines.all()]
+
+    def get_preview_template(self, request, mode_name):
+        return "news/article.html"
+
+    def get_preview_context(self, request, mode_name):
+        from toasoan.news.services import related_articles
+
+        return {"article": self, "related": related_articles(self)}
+
+
+class Byline(Orderable):
+    """One author of an article: a staff profile, or a free-text name such as "Cao Biền"."""
+
+    article = ParentalKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        Author,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bylines",
+        verbose_name=_("tác giả (hồ sơ)"),
+    )
+    name = models.CharField(
+        _("tên tác giả (tự do)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Dùng khi tác giả không có hồ sơ, ví dụ cộng tác viên."),
+    )
+    # The author page URL for this byline; free-text names get one too.
+    name_slug = models.SlugField(max_length=200, db_index=True, editable=False)
+
+    panels = ["author", "name"]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Tác giả")
+
+    def clean(self):
+        if not self.author_id and not self.name.strip():
+            raise ValidationError(_("Chọn một tác giả hoặc nhập tên tác giả."))
+
+    def save(self, *args, **kwargs):
+        self.name_slug = self.author.slug if self.author_id else slugify_vi(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.author.name if self.author_id else self.name
+
+    @property
+    def slug(self) -> str:
+        return self.author.slug if self.author_id else slugify_vi(self.name)
+
+    def get_absolute_url(self) -> str:
+        return reverse("author", kwargs={"slug": self.slug})
+
+
+class RelatedArticle(Orderable):
+    """An article an editor picked as related; computed ones fill the remaining places."""
+
+    article = ParentalKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    target = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("bài viết")
+    )
+
+    panels = ["target"]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Bài liên quan")
+
+    def clean(self):
+        if self.target_id and self.target_id == self.article_id:
+            raise ValidationError(_("Bài viết không thể liên quan tới chính nó."))

@@ -1,0 +1,98 @@
+"""What the reader pages need from the newsroom's content, as plain functions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.utils import timezone
+
+from toasoan.news.models import Article, ArticleKeyword, HomePage, SectionPage
+
+MOST_READ_WINDOW = timedelta(days=30)
+
+
+def paginate_articles(articles, raw_page: str | None, per_page: int | None = None):
+    """One page of ``articles``; any ``?page=`` a reader or bot sends gives a page.
+
+    Text, zero, negative or absurd numbers give the first page and numbers past the
+    end give the last page, so a bad link never turns into an error.
+    """
+    paginator = Paginator(articles, per_page or settings.ARTICLES_PER_PAGE)
+    try:
+        number = int(raw_page or 1)
+    except (TypeError, ValueError):
+        number = 1
+    number = max(1, min(number, paginator.num_pages))
+    return paginator.page(number)
+
+
+def most_read_articles(locale, limit: int = 5) -> list[Article]:
+    """The "Đọc nhiều" list: most viewed in the last 30 days, all-time if none."""
+    published = Article.objects.published().in_locale(locale)
+    recent = list(
+        published.most_read(since=timezone.now() - MOST_READ_WINDOW)[:limit]
+    )
+    return recent or list(published.most_read()[:limit])
+
+
+def build_home_page(home: HomePage) -> dict:
+    """Lead story, latest stories, a block per top-level section, most read."""
+    published = Article.objects.published().in_locale(home.locale).for_listing()
+    lead = published.filter(is_lead_story=True).first() or published.first()
+    latest = list(published.exclude(pk=getattr(lead, "pk", None))[:8])
+    section_blocks = []
+    for section in SectionPage.objects.child_of(home).live().in_menu():
+        articles = list(published.in_section(section)[:4])
+        if articles:
+            section_blocks.append({"section": section, "articles": articles})
+    return {
+        "lead_story": lead,
+        "latest_articles": latest,
+        "section_blocks": section_blocks,
+        "most_read": most_read_articles(home.locale),
+    }
+
+
+def related_articles(article: Article, limit: int = 4) -> list[Article]:
+    """Editor-picked related articles first, then those sharing most keywords,
+    then the latest of the same section."""
+    picked = [
+        link.target
+        for link in article.related_links.select_related("target").all()
+        if link.target.live
+    ][:limit]
+    seen = {article.pk, *(a.pk for a in picked)}
+    needed = limit - len(picked)
+    if needed <= 0 or not article.pk:
+        return picked
+    published = Article.objects.published().for_listing()
+    keyword_ids = list(article.tagged_keywords.values_list("tag_id", flat=True))
+    computed: list[Article] = []
+    if keyword_ids:
+        # Rank by the number of shared keywords, newest first among equals.
+        shared = (
+            ArticleKeyword.objects.filter(tag_id__in=keyword_ids)
+            .exclude(content_object_id__in=seen)
+            .values("content_object_id")
+            .annotate(shared=Count("id"))
+            .order_by("-shared", "-content_object__published_at")
+        )
+        ids = [
+            row["content_object_id"]
+            for row in shared.filter(
+                content_object__live=True,
+                content_object__published_at__lte=timezone.now(),
+            )[:needed]
+        ]
+        by_id = published.in_bulk(ids)
+        computed = [by_id[i] for i in ids if i in by_id]
+        seen.update(ids)
+    if len(computed) < needed:
+        computed += list(
+            published.filter(section_id=article.section_id)
+            .exclude(pk__in=seen)[: needed - len(computed)]
+        )
+    return picked + computed

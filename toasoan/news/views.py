@@ -1,0 +1,93 @@
+"""Reader pages that are not Wagtail pages: articles, keywords, authors, old URLs."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from wagtail.models import Locale
+
+from toasoan.news.models import Article, Author, Byline, Keyword
+from toasoan.news.services import paginate_articles, related_articles
+
+
+def _current_locale() -> Locale:
+    try:
+        return Locale.objects.get_for_language(get_language())
+    except Locale.DoesNotExist:
+        return Locale.get_default()
+
+
+def article_detail(request, slug: str, pk: int):
+    article = get_object_or_404(
+        Article.objects.published().select_related(
+            "section", "featured_image", "video", "locale"
+        ),
+        pk=pk,
+    )
+    if slug != article.slug:
+        # Titles change; the id is what a link means. Send old slugs on, permanently.
+        return redirect(article.get_absolute_url(), permanent=True)
+    return render(
+        request,
+        "news/article.html",
+        {"article": article, "related": related_articles(article)},
+    )
+
+
+def article_by_id(request, pk: int):
+    article = get_object_or_404(Article.objects.published(), pk=pk)
+    return redirect(article.get_absolute_url(), permanent=True)
+
+
+def legacy_article_redirect(request, legacy_section: int, legacy_id: int, rest=""):
+    """The old portal's /tin-tuc/46/47082/<slug> (and /news/...) → the article."""
+    candidates = Article.objects.published().filter(legacy_id=legacy_id)
+    article = (
+        candidates.filter(legacy_section_id=legacy_section).first()
+        or candidates.first()
+    )
+    if article is None:
+        raise Http404("Không tìm thấy bài viết cũ")
+    return redirect(article.get_absolute_url(), permanent=True)
+
+
+def keyword_detail(request, slug: str):
+    keyword = get_object_or_404(Keyword, slug=slug)
+    articles = (
+        Article.objects.published()
+        .in_locale(_current_locale())
+        .filter(tagged_keywords__tag=keyword)
+        .for_listing()
+    )
+    return render(
+        request,
+        "news/keyword.html",
+        {
+            "keyword": keyword,
+            "articles": paginate_articles(articles, request.GET.get("page")),
+        },
+    )
+
+
+def author_detail(request, slug: str):
+    profile = Author.objects.filter(slug=slug).first()
+    byline = None if profile else Byline.objects.filter(name_slug=slug).first()
+    if profile is None and byline is None:
+        raise Http404("Không tìm thấy tác giả")
+    articles = (
+        Article.objects.published()
+        .in_locale(_current_locale())
+        .filter(bylines__name_slug=slug)
+        .distinct()
+        .for_listing()
+    )
+    return render(
+        request,
+        "news/author.html",
+        {
+            "profile": profile,
+            "author_name": profile.name if profile else byline.name,
+            "articles": paginate_articles(articles, request.GET.get("page")),
+        },
+    )

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from toasoan.news import views as news_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    # The old portal's article URLs, kept alive for links and search engines.
+    re_path(
+        r"^(?:tin-tuc|news)/(?P<legacy_section>\d+)/(?P<legacy_id>\d+)(?:/(?P<rest>.*))?$",
+        news_views.legacy_article_redirect,
+        name="legacy_article",
+    ),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    re_path(
+        r"^(?P<slug>[a-z0-9-]*)-(?P<pk>\d+)\.html$",
+        news_views.article_detail,
+        name="article",
+    ),
+    path("bai-viet/<int:pk>/", news_views.article_by_id, name="article_by_id"),
+    path("tu-khoa/<str:slug>/", news_views.keyword_detail, name="keyword"),
+    path("tac-gia/<str:slug>/", news_views.author_detail, name="author"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
