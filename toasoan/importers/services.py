@@ -112,7 +112,7 @@ def _save_article(
     created = article.pk is None
 
     article.title = parsed.title
-    article.slug = slugify_vi(parsed.title)
+    article.slug = slugify_vi(parsed.title, max_length=100)
     article.section = section
     article.published_at = published_at
     article.body = "".join(f"<p>{escape(p)}</p>" for p in parsed.paragraphs)

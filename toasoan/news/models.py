@@ -308,7 +308,7 @@ class Article(
     def save(self, *args, **kwargs):
         self.body = sanitize_rich_text(self.body)
         if not self.slug:
-            self.slug = slugify_vi(self.title) or "bai-viet"
+            self.slug = slugify_vi(self.title, max_length=100) or "bai-viet"
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
