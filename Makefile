@@ -26,7 +26,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/ruff check toasoan bench
+	$(BIN)/ruff check toasoan bench conftest.py
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$DATABASE_URL =="; \
@@ -36,8 +36,8 @@ test: $(STAMP)
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check toasoan bench
-	$(BIN)/ruff format --check toasoan bench
+	$(BIN)/ruff check toasoan bench conftest.py
+	$(BIN)/ruff format --check toasoan bench conftest.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/large_section.py

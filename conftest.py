@@ -74,8 +74,15 @@ def make_article(section):
 
     counter = iter(range(1, 10**6))
 
-    def make(title=None, *, section=section, authors=("Cao Biền",), keywords=(),
-             publish=True, **fields):
+    def make(
+        title=None,
+        *,
+        section=section,
+        authors=("Cao Biền",),
+        keywords=(),
+        publish=True,
+        **fields,
+    ):
         n = next(counter)
         fields.setdefault("published_at", vn_time(2026, 11, 1, 8, 0))
         fields.setdefault("lead", f"Sapo của bài {n}.")

@@ -1,4 +1,4 @@
-"""Sanitising article bodies: whatever arrives (editor, importer, API) is cleaned on save."""
+"""Sanitising article bodies: whatever arrives (editor, importer, API) is cleaned."""
 
 from __future__ import annotations
 

@@ -11,9 +11,7 @@ from datetime import datetime
 
 # Letters that NFD does not decompose: đ is a letter of its own, and Ð (U+00D0,
 # Icelandic eth) is what legacy converters and careless typists put for Đ.
-_LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
-    {"đ": "d", "Đ": "D", "Ð": "D", "ð": "d"}
-)
+_LETTERS_WITHOUT_DECOMPOSITION = str.maketrans({"đ": "d", "Đ": "D", "Ð": "D", "ð": "d"})
 # Invisible characters that sit inside syllables in pasted or converted text.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 
@@ -111,7 +109,7 @@ _VIEW_LINE = re.compile(r"^\s*(?P<number>\d{1,3}(?:[.,]\d{3})+|\d+)\s+lượt\s+
 
 
 def parse_view_line(line: str) -> int | None:
-    """"11,364 lượt xem" or "11.364 lượt xem" → 11364; anything else → None."""
+    """ "11,364 lượt xem" or "11.364 lượt xem" → 11364; anything else → None."""
     match = _VIEW_LINE.match(normalize_text(line).lower())
     if not match:
         return None

@@ -1,4 +1,4 @@
-"""Loading the Vietnamese demo newsroom: sections, authors, images, articles, the seed."""
+"""Loading the Vietnamese demo newsroom: sections, authors, images, articles, seed."""
 
 from __future__ import annotations
 

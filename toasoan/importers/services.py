@@ -63,7 +63,8 @@ def read_text_article(path: Path) -> TextArticle:
         raw = path.read_bytes()
     except OSError as exc:
         raise ImportFailed(
-            path, TextArticleError(f"không đọc được tệp / cannot read file: {exc.strerror}")
+            path,
+            TextArticleError(f"không đọc được tệp / cannot read file: {exc.strerror}"),
         ) from exc
     except TextArticleError as exc:
         raise ImportFailed(path, exc) from exc

@@ -123,7 +123,9 @@ def parse_text_article(text: str) -> TextArticle:
     for position, (_, line) in enumerate(body_rows):
         marker = _KEYWORD_MARKER.match(line)
         if marker:
-            tail = [marker.group("rest")] + [row[1] for row in body_rows[position + 1 :]]
+            tail = [marker.group("rest")] + [
+                row[1] for row in body_rows[position + 1 :]
+            ]
             keywords = _split_list("\n".join(tail), re.compile(r"\s*[,;\n]\s*"))
             body_rows = body_rows[:position]
             break
@@ -156,6 +158,6 @@ def parse_text_article(text: str) -> TextArticle:
 
 
 def legacy_id_from_filename(stem: str) -> int | None:
-    """"article-47082" → 47082: the old portal's id, when the file name keeps it."""
+    """ "article-47082" → 47082: the old portal's id, when the file name keeps it."""
     match = re.search(r"(\d+)$", stem)
     return int(match.group(1)) if match else None

@@ -37,7 +37,7 @@ from toasoan.core.vietnamese import slugify_vi
 
 
 class HomePage(Page):
-    """The front page of one language edition: lead story, latest, sections, most read."""
+    """The front page of one edition: lead story, latest, sections, most read."""
 
     max_count_per_parent = 1
     subpage_types = ["news.SectionPage"]
@@ -55,7 +55,7 @@ class HomePage(Page):
 
 
 class SectionPage(Page):
-    """A section ("chuyên mục"): a node in the site's section tree that lists articles."""
+    """A section ("chuyên mục"): a node in the section tree that lists articles."""
 
     legacy_id = models.PositiveIntegerField(
         _("mã chuyên mục cũ"),
@@ -312,7 +312,9 @@ class Article(
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        with translation.override(self.locale.language_code if self.locale_id else None):
+        with translation.override(
+            self.locale.language_code if self.locale_id else None
+        ):
             return reverse("article", kwargs={"slug": self.slug, "pk": self.pk})
 
     get_url = get_absolute_url
@@ -331,7 +333,7 @@ class Article(
 
 
 class Byline(Orderable):
-    """One author of an article: a staff profile, or a free-text name such as "Cao Biền"."""
+    """One author of an article: a staff profile or a free-text name ("Cao Biền")."""
 
     article = ParentalKey(Article, on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(
@@ -377,9 +379,11 @@ class Byline(Orderable):
 
 
 class RelatedArticle(Orderable):
-    """An article an editor picked as related; computed ones fill the remaining places."""
+    """An article an editor picked as related; computed ones fill the rest."""
 
-    article = ParentalKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    article = ParentalKey(
+        Article, on_delete=models.CASCADE, related_name="related_links"
+    )
     target = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("bài viết")
     )

@@ -32,9 +32,7 @@ def paginate_articles(articles, raw_page: str | None, per_page: int | None = Non
 def most_read_articles(locale, limit: int = 5) -> list[Article]:
     """The "Đọc nhiều" list: most viewed in the last 30 days, all-time if none."""
     published = Article.objects.published().in_locale(locale)
-    recent = list(
-        published.most_read(since=timezone.now() - MOST_READ_WINDOW)[:limit]
-    )
+    recent = list(published.most_read(since=timezone.now() - MOST_READ_WINDOW)[:limit])
     return recent or list(published.most_read()[:limit])
 
 
@@ -92,7 +90,8 @@ def related_articles(article: Article, limit: int = 4) -> list[Article]:
         seen.update(ids)
     if len(computed) < needed:
         computed += list(
-            published.filter(section_id=article.section_id)
-            .exclude(pk__in=seen)[: needed - len(computed)]
+            published.filter(section_id=article.section_id).exclude(pk__in=seen)[
+                : needed - len(computed)
+            ]
         )
     return picked + computed

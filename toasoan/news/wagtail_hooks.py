@@ -1,4 +1,4 @@
-"""The newsroom's admin: articles and authors as Wagtail snippets with Vietnamese labels."""
+"""The newsroom's admin: articles and authors as Wagtail snippets."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import LiveStatusTagColumn
@@ -14,7 +14,13 @@ class ArticleViewSet(SnippetViewSet):
     menu_label = _("Bài viết")
     menu_order = 100
     add_to_admin_menu = True
-    list_display = ["title", "section", "published_at", LiveStatusTagColumn(), "view_count"]
+    list_display = [
+        "title",
+        "section",
+        "published_at",
+        LiveStatusTagColumn(),
+        "view_count",
+    ]
     list_filter = ["section", "live", "is_lead_story"]
     list_per_page = 50
     # Plain database filtering: articles are not in Wagtail's search index.

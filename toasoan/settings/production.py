@@ -1,4 +1,4 @@
-"""Production: everything comes from the environment, and we refuse to start without it."""
+"""Production: everything comes from the environment; refuse to start without it."""
 
 import os
 
@@ -17,7 +17,9 @@ if _missing:
         "Thiếu biến môi trường / missing environment variables: " + ", ".join(_missing)
     )
 if len(SECRET_KEY) < 50:  # noqa: F405
-    raise ImproperlyConfigured("SECRET_KEY phải dài ít nhất 50 ký tự / must be 50+ chars")
+    raise ImproperlyConfigured(
+        "SECRET_KEY phải dài ít nhất 50 ký tự / must be 50+ chars"
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True

@@ -4,7 +4,7 @@ from toasoan.core.richtext import sanitize_rich_text
 def test_scripts_and_event_handlers_are_removed():
     html = (
         '<p onclick="steal()">Tin <b>mới</b><script>alert(1)</script></p>'
-        '<img src=x onerror=alert(1)><style>p{}</style>'
+        "<img src=x onerror=alert(1)><style>p{}</style>"
     )
     assert sanitize_rich_text(html) == "<p>Tin <b>mới</b></p>"
 

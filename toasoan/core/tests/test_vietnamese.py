@@ -21,7 +21,10 @@ from toasoan.core.vietnamese import (
         ("Ủy ban nhân dân", "uy-ban-nhan-dan"),
         ("ĐẢNG BỘ TỈNH", "dang-bo-tinh"),
         ("Ðê điều", "de-dieu"),  # U+00D0 look-alike for Đ
-        ("Sơ kết công tác “Diễn biến hòa bình” – 6 tháng…", "so-ket-cong-tac-dien-bien-hoa-binh-6-thang"),
+        (
+            "Sơ kết công tác “Diễn biến hòa bình” – 6 tháng…",
+            "so-ket-cong-tac-dien-bien-hoa-binh-6-thang",
+        ),
         ("Nguye\u0302\u0303n Va\u0306n An", "nguyen-van-an"),  # NFD input
         ("kh\u00adỏe", "khoe"),  # soft hyphen inside a syllable
         ("!!!", ""),
@@ -68,11 +71,14 @@ def test_date_line_variants_parse(line):
 
 
 def test_date_line_without_seconds():
-    assert parse_date_line("Chủ nhật, 28.07.2019 | 06:05") == datetime(2019, 7, 28, 6, 5)
+    assert parse_date_line("Chủ nhật, 28.07.2019 | 06:05") == datetime(
+        2019, 7, 28, 6, 5
+    )
 
 
 @pytest.mark.parametrize(
-    "line", ["", "hôm qua", "Thứ 6, 32.13.2019 | 17:30:59", "Thứ 6, 26.07.2019 | 25:00:00"]
+    "line",
+    ["", "hôm qua", "Thứ 6, 32.13.2019 | 17:30:59", "Thứ 6, 26.07.2019 | 25:00:00"],
 )
 def test_bad_date_lines_raise(line):
     with pytest.raises(DateLineError):
@@ -81,14 +87,21 @@ def test_bad_date_lines_raise(line):
 
 @pytest.mark.parametrize(
     ("line", "views"),
-    [("264 lượt xem", 264), ("11,364 lượt xem", 11364), ("11.364 lượt xem", 11364),
-     ("1.234.567 lượt xem", 1234567), ("0 lượt xem", 0)],
+    [
+        ("264 lượt xem", 264),
+        ("11,364 lượt xem", 11364),
+        ("11.364 lượt xem", 11364),
+        ("1.234.567 lượt xem", 1234567),
+        ("0 lượt xem", 0),
+    ],
 )
 def test_view_lines_parse_with_thousand_separators(line, views):
     assert parse_view_line(line) == views
 
 
-@pytest.mark.parametrize("line", ["lượt xem", "12,34 lượt xem", "264 views", "-5 lượt xem"])
+@pytest.mark.parametrize(
+    "line", ["lượt xem", "12,34 lượt xem", "264 views", "-5 lượt xem"]
+)
 def test_other_lines_are_not_view_lines(line):
     assert parse_view_line(line) is None
 

@@ -34,7 +34,11 @@ def test_demo_has_the_seed_and_thirty_articles_in_five_sections():
 def _run(*args, env):
     return subprocess.run(
         [sys.executable, "-m", "toasoan", *args],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
     )
 
 
@@ -42,7 +46,9 @@ def _run(*args, env):
 def test_commands_from_a_fresh_data_folder(tmp_path, seed_article_path):
     """migrate, load-demo twice, then import-text with a bad file: as make run does."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(DJANGO_SETTINGS_MODULE="toasoan.settings.dev", TOASOAN_DATA_DIR=str(tmp_path))
+    env.update(
+        DJANGO_SETTINGS_MODULE="toasoan.settings.dev", TOASOAN_DATA_DIR=str(tmp_path)
+    )
     assert _run("migrate", "--noinput", env=env).returncode == 0
     first = _run("load-demo", env=env)
     assert first.returncode == 0, first.stderr

@@ -1,6 +1,6 @@
 """`python -m toasoan import-text`: the seed and broken files, through the real command."""
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -31,7 +31,7 @@ def test_seed_article_imports_as_the_portal_shows_it(seed_article_path, section)
         "Sơ kết công tác đấu tranh chống âm mưu diễn biến hòa bình "
         "và công tác thông tin đối ngoại"
     )
-    assert article.published_at == datetime(2019, 7, 26, 10, 30, 59, tzinfo=dt_timezone.utc)
+    assert article.published_at == datetime(2019, 7, 26, 10, 30, 59, tzinfo=UTC)
     assert article.published_at.isoformat() != ""  # stored aware
     assert article.view_count == 264
     assert article.video.original_filename == "72619_OHAI1.mp4"
@@ -43,7 +43,12 @@ def test_seed_article_imports_as_the_portal_shows_it(seed_article_path, section)
     source = seed_article_path.read_text(encoding="utf-8")
     for paragraph in [line.strip() for line in source.splitlines() if len(line) > 200]:
         assert paragraph in _body_text(article)
-    for mark in ("“Diễn biến hòa bình”", "quốc phòng – an ninh", "nông thôn mới…", "./."):
+    for mark in (
+        "“Diễn biến hòa bình”",
+        "quốc phòng – an ninh",
+        "nông thôn mới…",
+        "./.",
+    ):
         assert mark in _body_text(article)
 
 
@@ -70,8 +75,12 @@ def test_reimporting_updates_instead_of_duplicating(seed_article_path, section):
 @pytest.mark.django_db
 def test_a_folder_imports_good_files_and_reports_bad_ones(tmp_path, section):
     (tmp_path / "a-1.txt").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "b-2.txt").write_bytes(b"Ti\xeau \xf0\xea\nTh\xf5 2, 22.07.2019\n")  # cp1258
-    (tmp_path / "c-3.txt").write_text("Tiêu đề\nngày mai\nNội dung.\n", encoding="utf-8")
+    (tmp_path / "b-2.txt").write_bytes(
+        b"Ti\xeau \xf0\xea\nTh\xf5 2, 22.07.2019\n"
+    )  # cp1258
+    (tmp_path / "c-3.txt").write_text(
+        "Tiêu đề\nngày mai\nNội dung.\n", encoding="utf-8"
+    )
     (tmp_path / "d-4.txt").write_text("", encoding="utf-8")
     (tmp_path / "e-5.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
     out, err, failed = run_import(tmp_path, "--section", section.pk)
@@ -104,8 +113,12 @@ def test_dry_run_stores_nothing(seed_article_path, section):
 
 
 @pytest.mark.django_db
-def test_a_failure_while_saving_leaves_nothing_half_written(tmp_path, section, monkeypatch):
-    (tmp_path / "x-7.txt").write_text(GOOD.replace("Minh Thu", "Minh Thu\n• Từ khóa: a"))
+def test_a_failure_while_saving_leaves_nothing_half_written(
+    tmp_path, section, monkeypatch
+):
+    (tmp_path / "x-7.txt").write_text(
+        GOOD.replace("Minh Thu", "Minh Thu\n• Từ khóa: a")
+    )
     from toasoan.news import models
 
     def explode(self, *args, **kwargs):

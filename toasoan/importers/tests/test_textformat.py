@@ -35,7 +35,10 @@ def test_every_part_is_read():
     assert article.published_at == datetime(2019, 7, 28, 8, 15)
     assert article.view_count == 11364
     assert article.video_filename == "73011_DEDIEU.mp4"
-    assert article.paragraphs == ["Đoạn một “trích dẫn” – gạch ngang…", "Đoạn hai kết thúc./."]
+    assert article.paragraphs == [
+        "Đoạn một “trích dẫn” – gạch ngang…",
+        "Đoạn hai kết thúc./.",
+    ]
     assert article.authors == ["Minh Thu", "Cao Biền"]
     assert article.keywords == ["Thái Bình", "đê điều", "nông thôn mới"]
 
@@ -54,7 +57,9 @@ def test_seed_file_parses(seed_article_path):
 
 
 def test_view_line_is_optional():
-    article = parse_text_article("Tiêu đề\nThứ 2, 22.07.2019 | 08:00:00\nMột đoạn.\nTác Giả\n")
+    article = parse_text_article(
+        "Tiêu đề\nThứ 2, 22.07.2019 | 08:00:00\nMột đoạn.\nTác Giả\n"
+    )
     assert article.view_count == 0
     assert article.authors == ["Tác Giả"]
 

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", help="tệp .txt hoặc thư mục / files or folders")
+        parser.add_argument(
+            "paths", nargs="+", help="tệp .txt hoặc thư mục / files or folders"
+        )
         parser.add_argument("--section", type=int, help="mã chuyên mục / section id")
         parser.add_argument(
             "--dry-run",
@@ -28,7 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args, paths, section, dry_run, **options):
         try:
             target = (
-                SectionPage.objects.get(pk=section) if section else default_import_section()
+                SectionPage.objects.get(pk=section)
+                if section
+                else default_import_section()
             )
         except SectionPage.DoesNotExist as exc:
             raise CommandError(
