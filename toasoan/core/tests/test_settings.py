@@ -1,0 +1,83 @@
+"""Configuration by environment variables, as production and the README describe it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+SETUP = "import django; django.setup(); "
+
+
+def run_python(code: str, settings: str, **env) -> subprocess.CompletedProcess:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS")
+    }
+    base.update(DJANGO_SETTINGS_MODULE=settings, **env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=base,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_its_environment(tmp_path):
+    result = run_python(SETUP, "toasoan.settings.production")
+    assert result.returncode != 0
+    assert (
+        "missing environment variables: SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL"
+        in result.stderr
+    )
+    short = run_python(
+        SETUP,
+        "toasoan.settings.production",
+        SECRET_KEY="short",
+        ALLOWED_HOSTS="example.vn",
+        DATABASE_URL=f"sqlite:///{tmp_path}/x",
+    )
+    assert "SECRET_KEY phải dài ít nhất 50 ký tự" in short.stderr
+
+
+def test_production_starts_with_its_environment(tmp_path):
+    result = run_python(
+        SETUP
+        + "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)",
+        "toasoan.settings.production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="tbtv.example.vn,www.tbtv.example.vn",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['tbtv.example.vn', 'www.tbtv.example.vn']"
+
+
+def test_redis_url_makes_redis_the_shared_cache():
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    code = SETUP + (
+        "from django.core.cache import caches; cache = caches['default']; cache.set('toasoan-test', 'Đà Nẵng', 30); "
+        "print(type(cache).__name__, cache.get('toasoan-test')); cache.delete('toasoan-test')"
+    )
+    result = run_python(code, "toasoan.settings.dev", REDIS_URL=url)
+    if result.returncode != 0 and "Connection refused" in result.stderr:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {url}")
+        pytest.skip(f"Redis is not reachable at {url}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "RedisCache Đà Nẵng"
+
+
+def test_database_url_selects_the_database(tmp_path):
+    result = run_python(
+        SETUP + "from django.db import connection; print(connection.vendor)",
+        "toasoan.settings.dev",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
+    )
+    assert result.stdout.strip() == "postgresql", result.stderr
