@@ -10,7 +10,10 @@ def site_chrome_version() -> int:
     return cache.get_or_set(VERSION_KEY, 1, timeout=None)
 
 
-def bump_site_chrome_version(**kwargs) -> None:
+def bump_site_chrome_version(created: bool = False, **kwargs) -> None:
+    if created:
+        # A settings row created empty on first use changes nothing a reader sees.
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

@@ -192,7 +192,7 @@ class ArticleQuerySet(models.QuerySet):
         from wagtail.images import get_image_model
 
         images = get_image_model().objects.prefetch_renditions("fill-480x270")
-        return self.select_related("section").prefetch_related(
+        return self.select_related("section", "locale").prefetch_related(
             models.Prefetch("featured_image", queryset=images)
         )
 
@@ -222,6 +222,10 @@ class Article(
         on_delete=models.PROTECT,
         related_name="articles",
         verbose_name=_("chuyên mục"),
+        # article_section_idx (section, -published_at) serves every lookup by
+        # section; a second, single-column index tempts SQLite into sorting a whole
+        # section in a temporary B-tree to list its newest articles.
+        db_index=False,
     )
     published_at = models.DateTimeField(_("ngày giờ đăng"), default=timezone.now)
     featured_image = models.ForeignKey(
@@ -288,11 +292,15 @@ class Article(
         verbose_name = _("Bài viết")
         verbose_name_plural = _("Bài viết")
         ordering = ["-published_at"]
+        # "live" comes last: Django writes live=True as a bare column on SQLite,
+        # which an index cannot match by equality, so a leading "live" would force a
+        # sort of the whole section. Trailing, it still lets a section's article
+        # count be answered from the index alone.
         indexes = [
             models.Index(
-                fields=["section", "live", "-published_at"], name="article_section_idx"
+                fields=["section", "-published_at", "live"], name="article_section_idx"
             ),
-            models.Index(fields=["live", "-published_at"], name="article_latest_idx"),
+            models.Index(fields=["-published_at", "live"], name="article_latest_idx"),
             models.Index(fields=["legacy_id"], name="article_legacy_idx"),
         ]
 

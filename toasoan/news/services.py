@@ -12,6 +12,8 @@ from django.utils import timezone
 from toasoan.news.models import Article, ArticleKeyword, HomePage, SectionPage
 
 MOST_READ_WINDOW = timedelta(days=30)
+# A lead story older than this has been overtaken by the news; the latest leads.
+LEAD_STORY_WINDOW = timedelta(days=7)
 
 
 def paginate_articles(articles, raw_page: str | None, per_page: int | None = None):
@@ -39,7 +41,10 @@ def most_read_articles(locale, limit: int = 5) -> list[Article]:
 def build_home_page(home: HomePage) -> dict:
     """Lead story, latest stories, a block per top-level section, most read."""
     published = Article.objects.published().in_locale(home.locale).for_listing()
-    lead = published.filter(is_lead_story=True).first() or published.first()
+    lead_candidates = published.filter(
+        is_lead_story=True, published_at__gte=timezone.now() - LEAD_STORY_WINDOW
+    )
+    lead = lead_candidates.first() or published.first()
     latest = list(published.exclude(pk=getattr(lead, "pk", None))[:8])
     section_blocks = []
     for section in SectionPage.objects.child_of(home).live().in_menu():

@@ -1,10 +1,11 @@
 """The reader site as a reader meets it: pages, links, dates, errors."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import lxml.html
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from conftest import vn_time
 from toasoan.core.models import PressSettings
@@ -198,28 +199,34 @@ def test_section_lists_its_subsections_articles(
     page(client, f"/{section.slug}/trong-tinh/")
 
 
+def ago(**delta):
+    return timezone.now() - timedelta(**delta)
+
+
 def test_home_has_lead_latest_sections_and_most_read(
     client, make_section, make_article
 ):
     economy = make_section("Kinh tế")
-    make_article(
-        "Tin đọc nhiều", view_count=9000, published_at=vn_time(2026, 11, 20, 8, 0)
-    )
-    make_article(
-        "Tin tiêu điểm", is_lead_story=True, published_at=vn_time(2026, 11, 2, 8, 0)
-    )
-    make_article(
-        "Tin kinh tế mới", section=economy, published_at=vn_time(2026, 11, 28, 9, 0)
-    )
+    make_article("Tin đọc nhiều", view_count=9000, published_at=ago(days=5))
+    make_article("Tin cũ đọc nhiều", view_count=99000, published_at=ago(days=60))
+    make_article("Tin tiêu điểm", is_lead_story=True, published_at=ago(days=6))
+    make_article("Tin kinh tế mới", section=economy, published_at=ago(hours=1))
     tree = page(client, "/")
     assert text(tree, ".lead-story__title") == "Tin tiêu điểm"
     latest = [
         a.text_content() for a in tree.cssselect("#tin-moi ~ .grid .card__title a")
     ]
-    assert latest == ["Tin kinh tế mới", "Tin đọc nhiều"]
+    assert latest == ["Tin kinh tế mới", "Tin đọc nhiều", "Tin cũ đọc nhiều"]
     blocks = [h.text_content() for h in tree.cssselect(".section-block h2")]
     assert blocks == ["Thời sự", "Kinh tế"]
+    # "Đọc nhiều" is about the last 30 days, not all time.
     assert text(tree, ".most-read li") == "Tin đọc nhiều"
+
+
+def test_a_stale_lead_story_gives_way_to_the_latest(client, make_article):
+    make_article("Tiêu điểm tuần trước", is_lead_story=True, published_at=ago(days=8))
+    make_article("Tin mới nhất", published_at=ago(hours=2))
+    assert text(page(client, "/"), ".lead-story__title") == "Tin mới nhất"
 
 
 def test_related_articles_prefer_editor_picks_then_shared_keywords(
