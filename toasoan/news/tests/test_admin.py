@@ -1,0 +1,110 @@
+"""Editors work on articles in Wagtail's admin, in Vietnamese."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from toasoan.news.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client):
+    user = get_user_model().objects.create_superuser("bientap", "b@example.vn", "x")
+    client.force_login(user)
+    return client
+
+
+def draftail(text: str) -> str:
+    return json.dumps(
+        {
+            "blocks": [
+                {
+                    "key": "a1b2c",
+                    "type": "unstyled",
+                    "text": text,
+                    "depth": 0,
+                    "inlineStyleRanges": [],
+                    "entityRanges": [],
+                }
+            ],
+            "entityMap": {},
+        }
+    )
+
+
+def test_admin_speaks_vietnamese_and_lists_articles(editor_client, make_article):
+    article = make_article("Tin trong trang quản trị")
+    listing = editor_client.get("/admin/snippets/news/article/")
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert "Tin trong trang quản trị" in html
+    assert "Bài viết" in html
+    assert (
+        editor_client.get(
+            f"/admin/snippets/news/article/edit/{article.pk}/"
+        ).status_code
+        == 200
+    )
+    assert "Trang tổng quan" in editor_client.get("/admin/").content.decode()
+
+
+def test_editor_creates_and_publishes_an_article(editor_client, section, client):
+    form = {
+        "title": "Đà Nẵng đón khách <b>quốc tế</b>",
+        "lead": "Sapo bài viết.",
+        "body": draftail("Nội dung đầu tiên."),
+        "section": section.pk,
+        "published_at": "2026-11-20 08:30:00",
+        "keywords": "Đà Nẵng, du lịch",
+        "slug": "",
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "1",
+        "bylines-MAX_NUM_FORMS": "1000",
+        "bylines-0-name": "Cao Biền",
+        "bylines-0-author": "",
+        "bylines-0-ORDER": "1",
+        "bylines-0-id": "",
+        "bylines-0-DELETE": "",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+        "related_links-MIN_NUM_FORMS": "0",
+        "related_links-MAX_NUM_FORMS": "1000",
+        "action-publish": "action-publish",
+    }
+    response = editor_client.post("/admin/snippets/news/article/add/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article = Article.objects.get()
+    assert article.live
+    assert article.slug == "da-nang-don-khach-b-quoc-te-b"
+    assert article.byline_names == ["Cao Biền"]
+    assert sorted(k.name for k in article.keywords.all()) == ["du lịch", "Đà Nẵng"]
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Nội dung đầu tiên." in page
+    assert "Đà Nẵng đón khách &lt;b&gt;quốc tế&lt;/b&gt;" in page  # escaped, not markup
+
+
+def test_an_article_without_title_or_byline_is_refused(editor_client, section):
+    form = {
+        "title": "",
+        "lead": "",
+        "body": draftail(""),
+        "section": section.pk,
+        "published_at": "not a date",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "1",
+        "bylines-MAX_NUM_FORMS": "1000",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+        "related_links-MIN_NUM_FORMS": "0",
+        "related_links-MAX_NUM_FORMS": "1000",
+        "action-publish": "action-publish",
+    }
+    response = editor_client.post("/admin/snippets/news/article/add/", form)
+    assert response.status_code == 200
+    assert Article.objects.count() == 0
+    assert "Trường này là bắt buộc" in response.content.decode()
