@@ -70,7 +70,7 @@ def section(make_section):
 
 @pytest.fixture
 def make_article(section):
-    from toasoan.news.models import Article, Byline, Keyword
+    from toasoan.news.models import Article, Byline
 
     counter = iter(range(1, 10**6))
 
@@ -94,7 +94,7 @@ def make_article(section):
             **fields,
         )
         article.bylines = [Byline(name=name) for name in authors]
-        article.keywords.set([Keyword.for_name(k) for k in keywords])
+        article.keywords.set(list(keywords))
         article.live = False
         article.save()
         revision = article.save_revision(clean=False)

@@ -25,7 +25,7 @@ from toasoan.core.models import PressSettings
 from toasoan.core.vietnamese import slugify_vi
 from toasoan.demo import content
 from toasoan.importers.services import import_text_article
-from toasoan.news.models import Article, Author, Byline, HomePage, Keyword, SectionPage
+from toasoan.news.models import Article, Author, Byline, HomePage, SectionPage
 from toasoan.videos.models import Video
 
 SEED_ARTICLE = Path(__file__).parent / "seed" / "article-47082.txt"
@@ -55,7 +55,7 @@ def load_demo() -> DemoSummary:
             _create_article(item, sections[item["section"]], authors, rng)
         seed = import_text_article(SEED_ARTICLE, sections["thoi-su"]).article
         # An editor's touch after import: the seed page had none, readers want them.
-        seed.keywords.add(*[Keyword.for_name(name) for name in SEED_KEYWORDS])
+        seed.keywords.add(*SEED_KEYWORDS)
         seed.save()
     return DemoSummary(
         loaded=True, sections=len(sections), articles=Article.objects.count()
@@ -126,7 +126,7 @@ def _create_article(item: dict, section: SectionPage, authors: dict, rng) -> Art
         Byline(author=authors[name]) if name in authors else Byline(name=name)
         for name in item["authors"]
     ]
-    article.keywords.set([Keyword.for_name(name) for name in item["keywords"]])
+    article.keywords.set(item["keywords"])
     article.save()
     article.save_revision(clean=False).publish()
     return article

@@ -19,7 +19,7 @@ from toasoan.importers.textformat import (
     legacy_id_from_filename,
     parse_text_article,
 )
-from toasoan.news.models import Article, Author, Byline, Keyword, SectionPage
+from toasoan.news.models import Article, Author, Byline, SectionPage
 from toasoan.videos.models import Video
 
 PORTAL_TIME_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -133,9 +133,7 @@ def _save_article(
     article.bylines = [_byline_for(name) for name in parsed.authors]
     # Keywords are added, never removed: editors tag imported articles afterwards,
     # and a re-import must not undo their work.
-    article.keywords.add(
-        *[Keyword.for_name(name) for name in parsed.keywords if slugify_vi(name)]
-    )
+    article.keywords.add(*parsed.keywords)
     article.save()
     article.save_revision(log_action=True, clean=False).publish()
     return ImportOutcome(path=path, article=article, created=created)

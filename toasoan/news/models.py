@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.contrib.taggit import ClusterTaggableManager, _ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TagBase, TaggedItemBase
@@ -33,7 +33,7 @@ from wagtail.models import (
 )
 
 from toasoan.core.richtext import sanitize_rich_text
-from toasoan.core.vietnamese import slugify_vi
+from toasoan.core.vietnamese import normalize_text, slugify_vi
 
 
 class HomePage(Page):
@@ -149,9 +149,34 @@ class Keyword(TagBase):
     def for_name(cls, name: str) -> Keyword:
         """The keyword whose slug this name folds to, created if new: "Từ khoá"
         and "Từ khóa" (old and new tone placement) are one keyword, not two."""
+        name = normalize_text(name).strip()[:100]
         slug = slugify_vi(name, max_length=90)
         return cls.objects.filter(slug=slug).first() or cls.objects.create(
-            name=name.strip()[:100], slug=slug
+            name=name, slug=slug
+        )
+
+
+class _KeywordsManager(_ClusterTaggableManager):
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        # taggit matches names with iexact, which on SQLite folds only ASCII case:
+        # "đà nẵng" would become a second "Đà Nẵng". Match by folded slug instead.
+        keywords = [
+            Keyword.for_name(tag) if isinstance(tag, str) else tag
+            for tag in tags
+            if not isinstance(tag, str) or slugify_vi(tag)
+        ]
+        return list(dict.fromkeys(keywords))
+
+
+class KeywordsField(ClusterTaggableManager):
+    """Article keywords: an editor's "Đà Nẵng", "đà nẵng" and "Ðà Nẵng" are one."""
+
+    def __get__(self, instance, model):
+        return _KeywordsManager(
+            through=self.through,
+            model=model,
+            instance=instance,
+            prefetch_cache_name=self.name,
         )
 
 
@@ -253,7 +278,7 @@ class Article(
         help_text=_("Đưa lên vị trí tin chính của trang chủ."),
     )
     view_count = models.PositiveIntegerField(_("lượt xem"), default=0, editable=False)
-    keywords = ClusterTaggableManager(
+    keywords = KeywordsField(
         through=ArticleKeyword, blank=True, verbose_name=_("từ khóa")
     )
     legacy_id = models.PositiveIntegerField(_("mã bài cũ"), null=True, blank=True)

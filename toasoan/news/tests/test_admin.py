@@ -5,7 +5,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
-from toasoan.news.models import Article
+from toasoan.news.models import Article, Keyword
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +52,14 @@ def test_admin_speaks_vietnamese_and_lists_articles(editor_client, make_article)
 
 
 def test_editor_creates_and_publishes_an_article(editor_client, section, client):
+    Keyword.for_name("Đà Nẵng")  # an existing keyword, typed differently below
     form = {
         "title": "Đà Nẵng đón khách <b>quốc tế</b>",
         "lead": "Sapo bài viết.",
         "body": draftail("Nội dung đầu tiên."),
         "section": section.pk,
         "published_at": "2026-11-20 08:30:00",
-        "keywords": "Đà Nẵng, du lịch",
+        "keywords": "đà nẵng, du lịch, Du lịch",
         "slug": "",
         "bylines-TOTAL_FORMS": "1",
         "bylines-INITIAL_FORMS": "0",
@@ -81,7 +82,9 @@ def test_editor_creates_and_publishes_an_article(editor_client, section, client)
     assert article.live
     assert article.slug == "da-nang-don-khach-b-quoc-te-b"
     assert article.byline_names == ["Cao Biền"]
-    assert sorted(k.name for k in article.keywords.all()) == ["du lịch", "Đà Nẵng"]
+    assert sorted(k.slug for k in article.keywords.all()) == ["da-nang", "du-lich"]
+    assert article.keywords.get(slug="da-nang").name == "Đà Nẵng"
+    assert Keyword.objects.count() == 2  # no second "đà nẵng" keyword page
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Nội dung đầu tiên." in page
     assert "Đà Nẵng đón khách &lt;b&gt;quốc tế&lt;/b&gt;" in page  # escaped, not markup
