@@ -24,8 +24,8 @@ run: $(STAMP)
 
 # SQLite always; PostgreSQL as well when DATABASE_URL points at one (CI gives it).
 test: $(STAMP)
-	$(BIN)/python manage.py check
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL $(BIN)/python manage.py check
+	env -u DATABASE_URL $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check toasoan bench conftest.py
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \

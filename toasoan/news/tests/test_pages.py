@@ -307,3 +307,25 @@ def test_article_is_created_with_the_default_vietnamese_locale(make_article):
     article = make_article()
     assert article.locale.language_code == "vi"
     assert Article.objects.filter(locale__language_code="vi").count() == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/tu-khoa/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
+        "/tac-gia/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/",
+        "/tu-khoa/" + "a" * 5000 + "/",
+        "/tac-gia/..%2F..%2Fetc%2Fpasswd/",
+        "/tin-tuc/46/" + "9" * 30 + "/x",
+        "/bai-viet/" + "9" * 30 + "/",
+        "/" + "9" * 30 + ".html",
+        "/x-" + "9" * 30 + ".html",
+        "/tu-khoa/%FF%FE/",
+    ],
+)
+def test_hostile_paths_get_a_vietnamese_not_found(client, home, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Không tìm thấy trang" in html
+    assert "<script>alert" not in html and "onerror=alert" not in html
