@@ -93,12 +93,12 @@ class Timing:
 
 
 @dataclass
-class SlowQuery:
-    """The slowest SQL statement of one request (captured in a separate request)."""
+class RequestSQL:
+    """The SQL statements of one request (captured in a request of its own)."""
 
-    label: str
-    ms: float
-    sql: str
+    count: int
+    total_ms: float
+    slowest: list[tuple[float, str]]  # the two slowest: (ms, SQL)
 
 
 @dataclass
@@ -110,13 +110,11 @@ class SectionResult:
     first_page: Timing | None = None
     deep: Timing | None = None
     article: Timing | None = None
-    section_queries: int = 0
-    article_queries: int = 0
     admin_listing: Timing | None = None
     admin_edit: Timing | None = None
     import_rate: float = 0.0
     import_ms: Timing | None = None
-    slow_queries: dict[str, SlowQuery] = field(default_factory=dict)
+    sql: dict[str, RequestSQL] = field(default_factory=dict)
 
 
 @dataclass
@@ -329,18 +327,20 @@ def timed_get(client, url: str, repeat: int, expect: str | None = None) -> Timin
     return Timing(samples)
 
 
-def count_queries(client, url: str, label: str) -> tuple[int, SlowQuery]:
-    """How many SQL statements one GET of ``url`` runs, and the slowest of them."""
+def capture_sql(client, url: str) -> RequestSQL:
+    """The SQL statements one GET of ``url`` runs: how many, how long, the slowest."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, HTTP_HOST="localhost")
     assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
-    slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
-    return len(captured), SlowQuery(
-        label, float(slowest["time"]) * 1000, slowest["sql"]
+    timed = sorted(
+        ((float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries),
+        key=lambda pair: pair[0],
+        reverse=True,
     )
+    return RequestSQL(len(timed), sum(ms for ms, _ in timed), timed[:2])
 
 
 def sample_article(section, count: int):
@@ -364,13 +364,9 @@ def measure_reader_pages(client, result: SectionResult, section, repeat: int) ->
         client, deep_url, repeat, expect=f"Trang {result.deep_page} / "
     )
     result.article = timed_get(client, article_url, repeat, expect="article__title")
-    result.section_queries, slow_section = count_queries(client, url, "section page")
-    _, slow_deep = count_queries(client, deep_url, "deep page")
-    result.article_queries, slow_article = count_queries(
-        client, article_url, "article page"
-    )
-    for query in (slow_section, slow_deep, slow_article):
-        result.slow_queries[query.label] = query
+    result.sql["section page"] = capture_sql(client, url)
+    result.sql["deep page"] = capture_sql(client, deep_url)
+    result.sql["article page"] = capture_sql(client, article_url)
 
 
 def measure_admin(client, result: SectionResult, section, repeat: int) -> None:
@@ -381,10 +377,8 @@ def measure_admin(client, result: SectionResult, section, repeat: int) -> None:
     edit = reverse("wagtailsnippets_news_article:edit", args=[article.pk])
     result.admin_listing = timed_get(client, listing, repeat)
     result.admin_edit = timed_get(client, edit, repeat, expect=article.title)
-    _, slow_listing = count_queries(client, listing, "admin listing")
-    _, slow_edit = count_queries(client, edit, "admin edit form")
-    for query in (slow_listing, slow_edit):
-        result.slow_queries[query.label] = query
+    result.sql["admin listing"] = capture_sql(client, listing)
+    result.sql["admin edit form"] = capture_sql(client, edit)
 
 
 def write_seed_files(folder: Path, first: int, count: int) -> list[Path]:
@@ -497,92 +491,80 @@ def render_report(
     timings: dict[str, float],
     command: str,
 ) -> str:
-    """The results as Markdown: one table, the slowest SQL, the machine."""
+    """The results as Markdown: one table, the slowest SQL, the run, the machine."""
 
-    def rate(value: float, unit: str) -> str:
-        return f"{value:.1f} {unit}"
-
-    def row(label: str, a: object, b: object, c: object = "") -> str:
+    def row(label: str, a: object = "", b: object = "", c: object = "") -> str:
         return f"| {label} | {a} | {b} | {c} |"
 
-    b = baseline
-    same = "same" if small.section_queries == large.section_queries else "DIFFERENT"
-    same_article = "same" if small.article_queries == large.article_queries else "DIFF"
+    def importer(result: SectionResult) -> str:
+        return f"{result.import_rate:.1f} articles/s ({result.import_ms})"
+
+    base = baseline
     lines = [
-        "Times are median / p95 in ms over "
-        f"{len(small.first_page.samples)} requests (django.test.Client, in process);"
-        " SQL statement times have 1 ms resolution.",
+        f"Times are median / p95 in ms over {len(small.first_page.samples)} "
+        "requests (django.test.Client, in process); SQL statement times have "
+        "1 ms resolution.",
         "",
         f"| measurement | small section ({small.articles:,} articles) "
         f"| large section ({large.articles:,} articles) "
-        f"| stock Wagtail page tree (baseline) |",
+        "| stock Wagtail page tree (baseline) |",
         "|---|---|---|---|",
         row("section page 1, ms", small.first_page, large.first_page),
         row(
-            f"deep page (small: page {small.deep_page}, large: page "
-            f"{large.deep_page}), ms",
+            f"deep page (page {small.deep_page} / page {large.deep_page}), ms",
             small.deep,
             large.deep,
         ),
         row("article page, ms", small.article, large.article),
         row(
-            f"SQL queries: section page ({same})",
-            small.section_queries,
-            large.section_queries,
-        ),
-        row(
-            f"SQL queries: article page ({same_article})",
-            small.article_queries,
-            large.article_queries,
-        ),
-        row(
-            "create + publish: importer (articles/s; median / p95 ms each) vs "
-            "stock add_child as draft + save_revision + publish (pages/s)",
-            f"{rate(small.import_rate, 'articles/s')} ({small.import_ms})",
-            f"{rate(large.import_rate, 'articles/s')} ({large.import_ms})",
-            f"{rate(b.editor_rate, 'pages/s')} ({b.editor_pages} pages, parent "
-            f"holding {b.children:,}+)",
-        ),
-        row(
-            "admin article listing filtered by section, ms",
+            "admin article listing, filtered by section, ms",
             small.admin_listing,
             large.admin_listing,
         ),
         row("admin article edit form, ms", small.admin_edit, large.admin_edit),
-        row(
-            f"stock `add_child`, first {b.window} children",
-            "",
-            "",
-            rate(b.first_rate, "pages/s"),
-        ),
-        row(
-            f"stock `add_child`, last {b.window} children (up to {b.children:,})",
-            "",
-            "",
-            rate(b.last_rate, "pages/s"),
-        ),
-        row(
-            f"stock `add_child`, all {b.children:,}",
-            "",
-            "",
-            rate(b.overall_rate, "pages/s"),
-        ),
     ]
-    for label, query in large.slow_queries.items():
+    for label, sql in large.sql.items():
+        other = small.sql[label]
+        same = " (same count)" if other.count == sql.count else " (COUNTS DIFFER)"
         lines.append(
             row(
-                f"slowest SQL statement of one request: {label}, ms",
-                f"{small.slow_queries[label].ms:.0f}",
-                f"{query.ms:.0f}",
+                f"SQL statements / total SQL ms: {label}"
+                + (same if label in ("section page", "article page") else ""),
+                f"{other.count} / {other.total_ms:.0f}",
+                f"{sql.count} / {sql.total_ms:.0f}",
             )
         )
-    lines += ["", "Those slowest statements, large section:", ""]
-    for label, query in large.slow_queries.items():
-        lines.append(f"- {label} ({query.ms:.0f} ms): `{shorten_sql(query.sql)}`")
+    lines += [
+        row(
+            "create + publish: importer, articles/s (median / p95 ms each); "
+            "stock: `add_child` as draft + `save_revision()` + `publish()`",
+            importer(small),
+            importer(large),
+            f"{base.editor_rate:.1f} pages/s ({base.editor_pages} pages, parent "
+            f"holding {base.children:,}+)",
+        ),
+        row(
+            f"stock `add_child`, first {base.window} children",
+            c=(f"{base.first_rate:.1f} pages/s"),
+        ),
+        row(
+            f"stock `add_child`, last {base.window} (up to {base.children:,})",
+            c=(f"{base.last_rate:.1f} pages/s"),
+        ),
+        row(
+            f"stock `add_child`, all {base.children:,}",
+            c=(f"{base.overall_rate:.1f} pages/s"),
+        ),
+        "",
+        "Slowest SQL statements of one request, large section:",
+        "",
+    ]
+    for label, sql in large.sql.items():
+        for ms, statement in sql.slowest:
+            lines.append(f"- {label}, {ms:.0f} ms: `{shorten_sql(statement)}`")
     lines += ["", "Run:", ""]
     lines += [f"- {name}: {seconds:.0f} s" for name, seconds in timings.items()]
-    lines += [f"- command: `{command}`", ""]
-    lines += ["Machine:", ""]
+    lines += [f"- command: `{command}`", "", "Machine:", ""]
     lines += [f"- {name}: {value}" for name, value in info.items()]
     return "\n".join(lines) + "\n"
 

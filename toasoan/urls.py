@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from toasoan.news import views as news_views
+from toasoan.search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -34,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("bai-viet/<int:pk>/", news_views.article_by_id, name="article_by_id"),
     path("tu-khoa/<str:slug>/", news_views.keyword_detail, name="keyword"),
     path("tac-gia/<str:slug>/", news_views.author_detail, name="author"),
+    path("tim-kiem/", search_views.search_page, name="search"),
+    path("api/search", search_views.search_api, name="search_api"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "toasoan.news",
     "toasoan.videos",
     "toasoan.importers",
+    "toasoan.search",
     "toasoan.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,37 @@
+"""What the search index holds for one article: the one place a backend's document
+is built (an OpenSearch backend would take the same ``SearchDocument``)."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from toasoan.search.syllables import clean_text, syllables
+
+# The fields, in the order backends store them, with their ranking weights.
+FIELDS = ("title", "lead", "body", "keywords", "byline")
+WEIGHTS = {"title": 10.0, "lead": 4.0, "body": 1.0, "keywords": 6.0, "byline": 3.0}
+MAX_KEYS_PER_FIELD = 20_000  # a 100,000-word body is indexed up to here
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    article_id: int
+    folded: dict[str, str]  # field → space-separated folded keys
+    exact: dict[str, str]  # field → space-separated exact keys
+
+
+def html_to_text(markup: str) -> str:
+    """Rich text to plain text, paragraphs kept apart so syllables never glue."""
+    text = re.sub(r"<(?:br|/p|/h[1-6]|/li|/blockquote|/td)\b[^>]*>", "\n", markup or "")
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def build_document(article_id: int, fields: dict[str, str]) -> SearchDocument:
+    folded, exact = {}, {}
+    for name in FIELDS:
+        found = syllables(clean_text(fields.get(name) or ""))[:MAX_KEYS_PER_FIELD]
+        folded[name] = " ".join(s.folded for s in found)
+        exact[name] = " ".join(s.exact for s in found)
+    return SearchDocument(article_id, folded, exact)

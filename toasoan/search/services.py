@@ -1,0 +1,185 @@
+"""Vietnamese search over published articles: indexing, querying, snippets."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from toasoan.news.models import Article
+from toasoan.search.backends import SearchFilters, get_backend
+from toasoan.search.documents import build_document, html_to_text
+from toasoan.search.query import SearchQuery, parse_query
+from toasoan.search.syllables import clean_text, syllables
+from toasoan.search.typing import convert_typing
+
+SNIPPET_LENGTH = 220
+
+
+def article_fields(article: Article) -> dict[str, str]:
+    return {
+        "title": article.title,
+        "lead": article.lead,
+        "body": html_to_text(article.body),
+        "keywords": " ; ".join(k.name for k in article.keywords.all()),
+        "byline": " ; ".join(b.display_name for b in article.bylines.all()),
+    }
+
+
+def index_article(article: Article) -> None:
+    """Put a published article in the index, or take out one that is not public."""
+    if not article.live:
+        remove_article(article.pk)
+        return
+    get_backend().upsert(build_document(article.pk, article_fields(article)))
+
+
+def remove_article(article_id: int) -> None:
+    get_backend().delete(article_id)
+
+
+def reindex_all(
+    progress: Callable[[int, int], None] | None = None, batch: int = 500
+) -> int:
+    """Rebuild the index from every live article; returns how many were indexed."""
+    backend = get_backend()
+    articles = Article.objects.filter(live=True).order_by("pk")
+    total = articles.count()
+    done = 0
+    with transaction.atomic():
+        backend.clear()
+        last_pk = 0
+        while True:
+            chunk = list(
+                articles.filter(pk__gt=last_pk).prefetch_related(
+                    "tagged_keywords__tag", "bylines__author"
+                )[:batch]
+            )
+            if not chunk:
+                break
+            for article in chunk:
+                backend.upsert(build_document(article.pk, article_fields(article)))
+            done += len(chunk)
+            last_pk = chunk[-1].pk
+            if progress:
+                progress(done, total)
+    return done
+
+
+@dataclass
+class SearchHit:
+    article: Article
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 20
+    corrected_from: str | None = (
+        None  # the typed query when we searched a Telex reading
+    )
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def search_articles(
+    raw_query: str,
+    filters: SearchFilters | None = None,
+    *,
+    newest_first: bool = False,
+    page: int = 1,
+    per_page: int = 20,
+) -> SearchResults:
+    """Search published articles as a reader typed; a query that finds nothing is
+    tried once more as Telex/VNI typing."""
+    filters = filters or SearchFilters()
+    filters.now = filters.now or timezone.now()
+    query = parse_query(raw_query)
+    results = _run(query, filters, newest_first, page, per_page)
+    if results.total == 0 and not query.is_empty:
+        typed = convert_typing(query.text)
+        if typed:
+            retry = _run(parse_query(typed), filters, newest_first, page, per_page)
+            if retry.total:
+                retry.corrected_from = query.text
+                return retry
+    return results
+
+
+def _run(query, filters, newest_first, page, per_page) -> SearchResults:
+    results = SearchResults(query=query, per_page=per_page)
+    if query.is_empty:
+        return results
+    ids, total = get_backend().search(
+        query,
+        filters,
+        newest_first,
+        limit=per_page,
+        offset=(max(page, 1) - 1) * per_page,
+    )
+    if ids and not total:
+        total = len(ids)
+    by_id = Article.objects.select_related("section", "locale").in_bulk(ids)
+    results.total = total
+    results.page = page
+    results.hits = [
+        SearchHit(
+            article=by_id[i],
+            title_html=highlight(by_id[i].title, query),
+            snippet_html=snippet(by_id[i], query),
+        )
+        for i in ids
+        if i in by_id
+    ]
+    return results
+
+
+def _matches(query: SearchQuery) -> Callable[[str], bool]:
+    keys = query.folded_keys
+    prefixes = tuple(t.folded[-1] for t in query.required if t.prefix)
+    return lambda key: key in keys or bool(prefixes and key.startswith(prefixes))
+
+
+def highlight(text: str, query: SearchQuery) -> SafeString:
+    """``text`` escaped, with the syllables the query matched in <mark>, spelled as
+    the article spells them."""
+    text = clean_text(text)
+    matches = _matches(query)
+    out, cursor = [], 0
+    for syllable in syllables(text):
+        if matches(syllable.folded):
+            out.append(escape(text[cursor : syllable.start]))
+            out.append(f"<mark>{escape(syllable.text)}</mark>")
+            cursor = syllable.end
+    out.append(escape(text[cursor:]))
+    return mark_safe("".join(out))
+
+
+def snippet(article: Article, query: SearchQuery) -> SafeString:
+    """A window of the lead or body around the first match, else the lead's start."""
+    matches = _matches(query)
+    for source in (article.lead, html_to_text(article.body)):
+        text = " ".join(clean_text(source or "").split())
+        first = next((s for s in syllables(text) if matches(s.folded)), None)
+        if first is None:
+            continue
+        start = max(0, first.start - SNIPPET_LENGTH // 3)
+        start = text.rfind(" ", 0, start) + 1 if start else 0
+        window = text[start : start + SNIPPET_LENGTH]
+        if start + SNIPPET_LENGTH < len(text):
+            window = window.rsplit(" ", 1)[0] + " …"
+        return mark_safe(("… " if start else "") + highlight(window, query))
+    fallback = " ".join(clean_text(article.lead or html_to_text(article.body)).split())
+    return escape(fallback[:SNIPPET_LENGTH])

@@ -1,0 +1,228 @@
+"""Vietnamese text as a search index sees it: cleaned, cut into syllables, keyed.
+
+Pure Python, no Django. Two keys per syllable, both ASCII so that neither SQLite's
+FTS5 tokenizer nor PostgreSQL's parser (whatever the cluster's locale) can change
+them:
+
+- the folded key: no marks, đ → d, tone placement and i/y spelling unified
+  ("Đà" → "da", "kỹ" → "ki");
+- the exact key: the same syllable with its marks spelled VNI-style after the
+  vowel they sit on ("hòa" and "hoà" → "ho2a", "Nẵng" → "na84ng").
+
+Bump ``KEY_VERSION`` whenever a key changes: the index is rebuilt when it differs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+KEY_VERSION = 1
+
+# Spaces that are not U+0020: no-break, thin, narrow no-break, ideographic…
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n\f\v]")
+# Invisible characters that either glue syllables together or sit inside one.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_LOOKALIKES = str.maketrans(
+    {"Ð": "Đ", "ð": "đ", "’": "'", "ʼ": "'", "‘": "'", "`": "'"}
+)
+
+TONE_MARKS = {"\u0301": 1, "\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+# Vowel marks, numbered as VNI types them: â ê ô = 6, ơ ư = 7, ă = 8.
+_VOWEL_MARK_NUMBER = {"\u0302": 6, "\u031b": 7, "\u0306": 8}
+_PLAIN_VOWELS = set("aeiouy")
+_ONSETS = (
+    "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr",
+    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
+)  # fmt: skip
+_CODAS = ("ng", "nh", "ch", "c", "m", "n", "p", "t", "i", "y", "o", "u", "")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def clean_text(text: str) -> str:
+    """NFC text with odd spaces made plain, look-alikes fixed, invisible characters
+    resolved: removed inside a syllable ("Nguy\u200bễn"), a space between two
+    ("Hà\u200bNội")."""
+    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
+    text = _SPACES.sub(" ", text)
+    if any(ch in text for ch in _INVISIBLE):
+        text = re.sub(f"[{_INVISIBLE}]+", _join_or_split, text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _join_or_split(match: re.Match) -> str:
+    before = re.search(r"(\w+)$", match.string[: match.start()])
+    after = re.match(r"(\w+)", match.string[match.end() :])
+    if before and after and is_syllable((before.group(1) + after.group(1)).lower()):
+        return ""
+    return "" if not (before and after) else " "
+
+
+@dataclass(frozen=True)
+class Syllable:
+    """One syllable as it stands in the text (``start``/``end`` index the text)."""
+
+    text: str
+    start: int
+    end: int
+    folded: str
+    exact: str
+
+
+# A run of letters and digits, with apostrophes inside words kept (H'Mông).
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*", re.UNICODE)
+
+
+def syllables(text: str) -> list[Syllable]:
+    """Cut cleaned ``text`` into syllables with both keys. Letters and digits are
+    split apart (COVID-19 → covid, 19); full-width letters count as ASCII."""
+    found = []
+    for word in _WORD.finditer(text):
+        for part in re.finditer(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*", word.group()):
+            start = word.start() + part.start()
+            found.extend(_split_glued(text, start, part.group()))
+    return found
+
+
+def _split_glued(text: str, start: int, word: str) -> list[Syllable]:
+    """ "HàNội" (HTML stripped between two syllables) → Hà, Nội: split where a
+    lower-case letter meets an upper-case one and both sides are syllables.
+    All-capital words (ASEAN, ĐẮK) are never split."""
+    cuts = [0]
+    for i in range(1, len(word)):
+        if word[i - 1].islower() and word[i].isupper():
+            left = word[cuts[-1] : i].lower()
+            right = re.match(r"[^\W\d_]+", word[i:]).group().lower()
+            if is_syllable(left) and is_syllable(right):
+                cuts.append(i)
+    cuts.append(len(word))
+    return [
+        _make(text, start + a, word[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)
+    ]
+
+
+def _make(text: str, start: int, word: str) -> Syllable:
+    folded, exact = syllable_keys(word)
+    return Syllable(word, start, start + len(word), folded, exact)
+
+
+def syllable_keys(word: str) -> tuple[str, str]:
+    """(folded, exact) keys of one syllable or word."""
+    lowered = unicodedata.normalize("NFKC", word).lower().replace("'", "")
+    canonical = canonical_syllable(lowered)
+    canonical = unify_i_y(canonical)
+    return _fold(canonical), _vni(canonical)
+
+
+def _decompose(syllable: str) -> list[tuple[str, set[str]]]:
+    """[(base letter, {combining marks})] for each letter of an NFC syllable."""
+    letters: list[tuple[str, set[str]]] = []
+    for ch in unicodedata.normalize("NFD", syllable):
+        if unicodedata.combining(ch) and letters:
+            letters[-1][1].add("\u0300" if ch == "\u0340" else ch)
+        else:
+            letters.append((ch, set()))
+    return letters
+
+
+def _compose(letters: list[tuple[str, set[str]]]) -> str:
+    order = {"\u0302": 0, "\u031b": 0, "\u0306": 0}
+    text = "".join(
+        base + "".join(sorted(marks, key=lambda m: order.get(m, 1)))
+        for base, marks in letters
+    )
+    return unicodedata.normalize("NFC", text)
+
+
+def is_syllable(word: str) -> bool:
+    """Could ``word`` (lower case) be one Vietnamese syllable?"""
+    return _parse(word) is not None
+
+
+def _parse(word: str):
+    """Split a lower-case syllable into onset, vowels, coda; None if not Vietnamese."""
+    letters = _decompose(word)
+    plain = "".join(base for base, _ in letters)
+    if not plain or not plain.isalpha() or not plain.isascii() and "đ" not in plain:
+        if not all(base.isascii() or base == "đ" for base, _ in letters):
+            return None
+    tones = [m for _, marks in letters for m in marks if m in TONE_MARKS]
+    if len(tones) > 1:
+        return None
+    onset = next((o for o in _ONSETS if plain.startswith(o)), "")
+    rest = plain[len(onset) :]
+    if onset == "gi" and not any(c in _PLAIN_VOWELS for c in rest):
+        onset, rest = "g", plain[1:]  # gì, gìn: the i is the vowel
+    vowels = re.match(r"[aeiouy]*", rest).group()
+    coda = rest[len(vowels) :]
+    if not vowels or coda not in _CODAS or len(vowels) > 3:
+        return None
+    return onset, len(onset), vowels, coda, letters
+
+
+def canonical_syllable(word: str) -> str:
+    """Put the tone mark where the traditional rule puts it: hoà → hòa, thuỷ → thủy,
+    cuả → của, khủyu → khuỷu. Words that are not Vietnamese syllables (José,
+    COVID) are returned unchanged."""
+    parsed = _parse(word)
+    if parsed is None:
+        return word
+    onset, at, vowels, coda, letters = parsed
+    tone = next((m for _, marks in letters for m in marks if m in TONE_MARKS), None)
+    if tone is None:
+        return word
+    for _, marks in letters:
+        marks.discard(tone)
+    nucleus = list(range(at, at + len(vowels)))
+    marked = [i for i in nucleus if letters[i][1]]
+    if marked:
+        # ươ takes the tone on ơ; otherwise the one vowel with a mark has it.
+        target = marked[-1] if len(marked) > 1 else marked[0]
+    elif len(nucleus) == 3:
+        target = nucleus[1]
+    elif len(nucleus) == 2 and not coda:
+        target = nucleus[0]
+    else:
+        target = nucleus[-1]
+    letters[target][1].add(tone)
+    return _compose(letters)
+
+
+def unify_i_y(syllable: str) -> str:
+    """kỹ/kĩ, lý/lí, quy/qui, hy/hi: a final y that is the whole vowel after a
+    consonant is written i. tuy (u+y) and a lone y (y tế) are left alone."""
+    parsed = _parse(syllable)
+    if parsed is None:
+        return syllable
+    onset, at, vowels, coda, letters = parsed
+    if onset and vowels == "y" and not coda:
+        letters[at] = ("i", letters[at][1])
+        return _compose(letters)
+    return syllable
+
+
+def _fold(syllable: str) -> str:
+    return "".join("d" if base == "đ" else base for base, _ in _decompose(syllable))
+
+
+def _vni(syllable: str) -> str:
+    out = []
+    for base, marks in _decompose(syllable):
+        if base == "đ":
+            out.append("d9")
+            continue
+        out.append(base)
+        out.extend(
+            str(_VOWEL_MARK_NUMBER[m]) for m in sorted(marks) if m in _VOWEL_MARK_NUMBER
+        )
+        out.extend(str(TONE_MARKS[m]) for m in marks if m in TONE_MARKS)
+    return "".join(out)
+
+
+def has_marks(text: str) -> bool:
+    """Did the reader type any Vietnamese mark (or đ)?"""
+    return any(
+        unicodedata.combining(ch) or ch in "đĐ"
+        for ch in unicodedata.normalize("NFD", text)
+    )
