@@ -143,10 +143,9 @@ def is_syllable(word: str) -> bool:
 def _parse(word: str):
     """Split a lower-case syllable into onset, vowels, coda; None if not Vietnamese."""
     letters = _decompose(word)
-    plain = "".join(base for base, _ in letters)
-    if not plain or not plain.isalpha() or not plain.isascii() and "đ" not in plain:
-        if not all(base.isascii() or base == "đ" for base, _ in letters):
-            return None
+    plain = "".join(base for base, _ in letters).lower()
+    if not plain.isalpha() or not all(c.isascii() or c == "đ" for c in plain):
+        return None
     tones = [m for _, marks in letters for m in marks if m in TONE_MARKS]
     if len(tones) > 1:
         return None
@@ -203,7 +202,15 @@ def unify_i_y(syllable: str) -> str:
 
 
 def _fold(syllable: str) -> str:
-    return "".join("d" if base == "đ" else base for base, _ in _decompose(syllable))
+    return _ascii(
+        "".join("d" if base == "đ" else base for base, _ in _decompose(syllable))
+    )
+
+
+def _ascii(key: str) -> str:
+    """Letters of other scripts (Lao, Khmer, Chinese…) as u<hex>: keys stay
+    [a-z0-9] whatever the database's tokenizer or locale."""
+    return "".join(c if c.isascii() and c.isalnum() else f"u{ord(c):x}" for c in key)
 
 
 def _vni(syllable: str) -> str:
@@ -212,7 +219,7 @@ def _vni(syllable: str) -> str:
         if base == "đ":
             out.append("d9")
             continue
-        out.append(base)
+        out.append(_ascii(base))
         out.extend(
             str(_VOWEL_MARK_NUMBER[m]) for m in sorted(marks) if m in _VOWEL_MARK_NUMBER
         )

@@ -59,6 +59,8 @@ def test_reader_pages_are_valid_html(
         "author": "/tac-gia/nguyen-thu-ha/",
         "free-author": "/tac-gia/cao-bien/",
         "not-found": "/khong-co/",
+        "search": "/tim-kiem/?q=thai+binh",
+        "search-empty": "/tim-kiem/?q=khongcoketqua",
     }
     files = []
     for name, url in urls.items():
