@@ -83,7 +83,9 @@ class SectionPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         articles = Article.objects.published().in_section(self).for_listing()
-        context["articles"] = paginate_articles(articles, request.GET.get("page"))
+        context["articles"] = paginate_articles(
+            articles, request.GET.get("page"), count_key=f"section:{self.pk}"
+        )
         context["subsections"] = self.get_children().live().specific()
         return context
 

@@ -103,3 +103,21 @@ def test_section_count_is_answered_from_the_index(make_section):
         cursor.execute(f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM ({sql})", params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "COVERING INDEX article_section_idx" in plan
+
+
+def test_deep_pages_read_ids_from_the_index_only(make_section):
+    from toasoan.news.services import paginate_articles
+
+    section = make_section("Lớn")
+    bulk_fill(section, 2000)
+    listing = Article.objects.published().in_section(section).for_listing()
+    with CaptureQueriesContext(connection) as captured:
+        page = paginate_articles(listing, "90", count_key="test")
+    assert page.number == 90 and len(page.object_list) == 20
+    if connection.vendor != "sqlite":
+        pytest.skip("plan check written for SQLite")
+    id_query = next(q["sql"] for q in captured.captured_queries if "OFFSET" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {id_query}")
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "COVERING INDEX article_section_idx" in plan
