@@ -37,6 +37,11 @@ urlpatterns += i18n_patterns(
     path("tac-gia/<str:slug>/", news_views.author_detail, name="author"),
     path("tim-kiem/", search_views.search_page, name="search"),
     path("api/search", search_views.search_api, name="search_api"),
+    path(
+        "api/search/autocomplete",
+        search_views.autocomplete_api,
+        name="search_autocomplete",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

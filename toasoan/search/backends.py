@@ -162,14 +162,28 @@ class SQLiteBackend:
             )
             return [row[0] for row in cursor.fetchall()], total
 
-    def vocabulary(self, like_prefix: str, limit: int) -> list[tuple[str, int]]:
+    def document_counts(self, keys: list[str]) -> dict[str, int]:
+        """How many articles hold each key (folded or exact), from FTS5's vocabulary."""
+        keys = [k for k in map(_safe, keys) if k]
+        if not keys:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term, doc FROM {FTS_TABLE}_vocab WHERE term IN "
+                f"({', '.join(['%s'] * len(keys))})",
+                keys,
+            )
+            return dict(cursor.fetchall())
+
+    def keys_starting(self, prefix: str, limit: int = 300) -> dict[str, int]:
+        prefix = _safe(prefix)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT term, doc FROM {FTS_TABLE}_vocab WHERE term >= %s AND term < %s "
-                "ORDER BY doc DESC LIMIT %s",
-                [like_prefix, like_prefix + "{", limit],
+                "LIMIT %s",
+                [prefix, prefix + "{", limit],
             )
-            return cursor.fetchall()
+            return dict(cursor.fetchall())
 
 
 class PostgreSQLBackend:
@@ -289,14 +303,41 @@ class PostgreSQLBackend:
                 )
             return [row[0] for row in cursor.fetchall()], total
 
-    def vocabulary(self, like_prefix: str, limit: int) -> list[tuple[str, int]]:
+    def document_counts(self, keys: list[str]) -> dict[str, int]:
+        """Articles holding each folded key, counted in a sample of the articles that
+        hold any of them (ts_stat over the whole index would read every row)."""
+        keys = [k for k in map(_safe, keys) if k]
+        if not keys:
+            return {}
+        return self._stat("folded", " | ".join(keys), keys)
+
+    def keys_starting(self, prefix: str, limit: int = 300) -> dict[str, int]:
+        """Exact keys starting with ``prefix``, from articles holding its folding."""
+        folded = re.sub(r"\d", "", _safe(prefix)) or "a"
+        stats = self._stat("exact", f"{folded}:*", None, column_filter="folded")
+        return {w: n for w, n in stats.items() if w.startswith(_safe(prefix))}
+
+    def _stat(
+        self,
+        column: str,
+        tsquery: str,
+        words,
+        column_filter: str | None = None,
+        sample: int = 500,
+    ) -> dict[str, int]:
+        # The inner statement is text for ts_stat; tsquery holds only [a-z0-9 |:*].
+        inner = (
+            f"SELECT {column} FROM {PG_TABLE} WHERE {column_filter or column} "
+            f"@@ to_tsquery('simple', '{tsquery}') LIMIT {int(sample)}"
+        )
+        sql = "SELECT word, ndoc FROM ts_stat(%s)"
+        params: list = [inner]
+        if words is not None:
+            sql += " WHERE word = ANY(%s)"
+            params.append(list(words))
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT word, ndoc FROM ts_stat('SELECT folded FROM {PG_TABLE}') "
-                "WHERE word >= %s AND word < %s ORDER BY ndoc DESC LIMIT %s",
-                [like_prefix, like_prefix + "{", limit],
-            )
-            return cursor.fetchall()
+            cursor.execute(sql, params)
+            return dict(cursor.fetchall())
 
 
 def get_backend():

@@ -73,13 +73,13 @@ def parse_query(raw: str) -> SearchQuery:
     text = text.translate(_QUOTES)[:MAX_QUERY_LENGTH]
     query = SearchQuery(text=text)
     # Quoted phrases first (an unbalanced quote is just ignored), then words.
-    pattern = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)')
+    pattern = re.compile(r'(-?)"([^"]*)"(\*?)|(-?)([^\s"]+)')
     for match in pattern.finditer(text):
         if len(query.required) + len(query.excluded) >= MAX_TERMS:
             break
-        negative = bool(match.group(1) or match.group(3))
-        chunk = match.group(2) if match.group(2) is not None else match.group(4)
+        negative = bool(match.group(1) or match.group(4))
         quoted = match.group(2) is not None
+        chunk = match.group(2) + match.group(3) if quoted else match.group(5)
         term = _term(chunk, phrase=quoted)
         if term is None:
             continue
@@ -88,7 +88,8 @@ def parse_query(raw: str) -> SearchQuery:
 
 
 def _term(chunk: str, phrase: bool) -> Term | None:
-    prefix = chunk.endswith("*") and not phrase
+    # word* and "a phrase"* (what autocomplete sends) end in a prefix.
+    prefix = chunk.endswith("*")
     found = [s for s in syllables(chunk) if len(s.folded) <= MAX_KEY_LENGTH]
     if not found:
         return None

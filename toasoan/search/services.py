@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from toasoan.news.models import Article
+from toasoan.core.vietnamese import slugify_vi
+from toasoan.news.models import Article, Keyword
 from toasoan.search.backends import SearchFilters, get_backend
 from toasoan.search.documents import build_document, html_to_text
 from toasoan.search.query import SearchQuery, parse_query
+from toasoan.search.spelling import suggest_spelling
 from toasoan.search.syllables import clean_text, syllables
 from toasoan.search.typing import convert_typing
 
@@ -85,9 +87,10 @@ class SearchResults:
     total: int = 0
     page: int = 1
     per_page: int = 20
-    corrected_from: str | None = (
-        None  # the typed query when we searched a Telex reading
-    )
+    # The query as typed, when what we searched is its Telex/VNI reading.
+    corrected_from: str | None = None
+    # "Có phải bạn muốn tìm: …" when nothing was found.
+    suggestion: str | None = None
 
     @property
     def num_pages(self) -> int:
@@ -115,6 +118,7 @@ def search_articles(
             if retry.total:
                 retry.corrected_from = query.text
                 return retry
+        results.suggestion = suggest_spelling(query, get_backend())
     return results
 
 
@@ -183,3 +187,26 @@ def snippet(article: Article, query: SearchQuery) -> SafeString:
         return mark_safe(("… " if start else "") + highlight(window, query))
     fallback = " ".join(clean_text(article.lead or html_to_text(article.body)).split())
     return escape(fallback[:SNIPPET_LENGTH])
+
+
+def autocomplete(
+    raw: str, filters: SearchFilters | None = None, limit: int = 8
+) -> dict:
+    """Keywords and article titles for what has been typed so far, with or without
+    diacritics: the last syllable is taken as a prefix."""
+    text = clean_text(raw)[:100].strip()
+    prefix = slugify_vi(text, max_length=90)
+    if len(prefix) < 2:
+        return {"keywords": [], "articles": []}
+    keywords = Keyword.objects.filter(slug__startswith=prefix).order_by("name")[:5]
+    # The words typed so far, in order and adjacent, the last one unfinished.
+    phrase = text.replace('"', " ")
+    query = f'"{phrase}"' + ("*" if text[-1:].isalnum() else "")
+    hits = search_articles(query, filters, per_page=limit).hits
+    return {
+        "keywords": [{"name": k.name, "url": k.get_absolute_url()} for k in keywords],
+        "articles": [
+            {"title": h.article.title, "url": h.article.get_absolute_url()}
+            for h in hits
+        ],
+    }

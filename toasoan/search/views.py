@@ -11,7 +11,7 @@ from django.utils import timezone
 from toasoan.news.models import SectionPage
 from toasoan.news.views import _current_locale
 from toasoan.search.backends import SearchFilters
-from toasoan.search.services import search_articles
+from toasoan.search.services import autocomplete, search_articles
 
 MAX_PAGE = 500
 
@@ -92,6 +92,7 @@ def search_api(request):
         {
             "query": results.query.text,
             "corrected_from": results.corrected_from,
+            "suggestion": results.suggestion,
             "total": results.total,
             "page": results.page,
             "pages": results.num_pages,
@@ -107,5 +108,13 @@ def search_api(request):
                 for hit in results.hits
             ],
         },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def autocomplete_api(request):
+    filters = SearchFilters(locale_id=_current_locale().pk)
+    return JsonResponse(
+        autocomplete(request.GET.get("q", ""), filters),
         json_dumps_params={"ensure_ascii": False},
     )

@@ -61,3 +61,8 @@ def test_any_text_becomes_safe_keys(raw):
         folded, exact = PostgreSQLBackend().tsqueries(query)
         assert not set(folded) - set("abcdefghijklmnopqrstuvwxyz0123456789 ()&|!<->:*")
         re.compile(order_pattern(query.ordered_keys or ["a", "b"]))
+
+
+def test_a_phrase_can_end_in_a_prefix():
+    (term,) = parse_query('"thái b"*').required
+    assert (term.folded, term.phrase, term.prefix) == (("thai", "b"), True, True)

@@ -201,3 +201,32 @@ def test_invalid_percent_encoding_is_harmless(client, home):
 @given(st.text(max_size=80))
 def test_no_query_raises_a_database_error(make_article, raw):
     search_articles(raw)
+
+
+def test_one_letter_typo_gets_a_suggestion_in_the_archives_spelling(
+    client, make_article
+):
+    make_article("Lễ hội Thái Bình", body="<p>Thái Bình mở hội.</p>")
+    make_article("Thái Bình đón khách")
+    results = search_articles("thai bihn")
+    assert results.total == 0
+    assert results.suggestion == "thái bình"
+    tree = lxml.html.fromstring(
+        client.get("/tim-kiem/", {"q": "thai bihn"}).content.decode()
+    )
+    link = tree.cssselect(".search-suggestion a")[0]
+    assert link.text_content() == "thái bình"
+    assert "q=th%C3%A1i+b%C3%ACnh" in link.get("href")
+    assert search_articles("xyzzyq").suggestion is None
+
+
+def test_autocomplete_offers_keywords_and_titles_from_a_prefix(client, make_article):
+    make_article("Thái Bình đón khách", keywords=["Thái Bình"])
+    make_article("Thái Thụy trúng vụ ngao")
+    for typed in ("thai b", "Thái B", "THÁI B"):
+        data = client.get("/api/search/autocomplete", {"q": typed}).json()
+        assert data["keywords"] == [{"name": "Thái Bình", "url": "/tu-khoa/thai-binh/"}]
+        assert [a["title"] for a in data["articles"]] == ["Thái Bình đón khách"]
+    for junk in ("", "a", "*", "x" * 10_000, "%", '"'):
+        response = client.get("/api/search/autocomplete", {"q": junk})
+        assert response.status_code == 200
