@@ -7,7 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Tìm kiếm"
 
     def ready(self):
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, post_migrate
         from wagtail.signals import published, unpublished
 
         from toasoan.news.models import Article
@@ -16,3 +16,4 @@ class SearchConfig(AppConfig):
         published.connect(signals.article_published, sender=Article)
         unpublished.connect(signals.article_unpublished, sender=Article)
         post_delete.connect(signals.article_deleted, sender=Article)
+        post_migrate.connect(signals.index_after_migrate, sender=self)

@@ -16,8 +16,9 @@ from toasoan.news.models import Article, Keyword
 from toasoan.search.backends import SearchFilters, get_backend
 from toasoan.search.documents import build_document, html_to_text
 from toasoan.search.query import SearchQuery, parse_query
+from toasoan.search.models import IndexState
 from toasoan.search.spelling import suggest_spelling
-from toasoan.search.syllables import clean_text, syllables
+from toasoan.search.syllables import KEY_VERSION, clean_text, syllables
 from toasoan.search.typing import convert_typing
 
 SNIPPET_LENGTH = 220
@@ -43,6 +44,19 @@ def index_article(article: Article) -> None:
 
 def remove_article(article_id: int) -> None:
     get_backend().delete(article_id)
+
+
+def ensure_index_current(**kwargs) -> bool:
+    """Rebuild the index when it was built with other key rules (post_migrate).
+
+    Returns True when it rebuilt. A new database has no state and an empty index,
+    so its "rebuild" costs nothing."""
+    state = IndexState.objects.first()
+    if state and state.key_version == KEY_VERSION:
+        return False
+    reindex_all()
+    IndexState.objects.update_or_create(pk=1, defaults={"key_version": KEY_VERSION})
+    return True
 
 
 def reindex_all(

@@ -13,3 +13,10 @@ def article_unpublished(sender, instance, **kwargs):
 
 def article_deleted(sender, instance, **kwargs):
     services.remove_article(instance.pk)
+
+
+def index_after_migrate(sender, **kwargs):
+    if services.ensure_index_current():
+        verbosity = kwargs.get("verbosity", 1)
+        if verbosity:
+            print("  Search index rebuilt for key version", services.KEY_VERSION)

@@ -230,3 +230,18 @@ def test_autocomplete_offers_keywords_and_titles_from_a_prefix(client, make_arti
     for junk in ("", "a", "*", "x" * 10_000, "%", '"'):
         response = client.get("/api/search/autocomplete", {"q": junk})
         assert response.status_code == 200
+
+
+def test_a_new_key_version_rebuilds_the_index(make_article, monkeypatch):
+    from toasoan.search import services
+    from toasoan.search.models import IndexState
+
+    make_article("Cầu Tân Đệ")
+    services.get_backend().clear()
+    assert titles("tan de") == []
+    assert services.ensure_index_current() is False  # same version: left alone
+    monkeypatch.setattr(services, "KEY_VERSION", services.KEY_VERSION + 1)
+    assert services.ensure_index_current() is True
+    assert titles("tan de") == ["Cầu Tân Đệ"]
+    assert IndexState.objects.get().key_version == services.KEY_VERSION
+    assert services.ensure_index_current() is False
