@@ -15,8 +15,8 @@ from toasoan.core.vietnamese import slugify_vi
 from toasoan.news.models import Article, Keyword
 from toasoan.search.backends import SearchFilters, get_backend
 from toasoan.search.documents import build_document, html_to_text
-from toasoan.search.query import SearchQuery, parse_query
 from toasoan.search.models import IndexState
+from toasoan.search.query import SearchQuery, parse_query
 from toasoan.search.spelling import suggest_spelling
 from toasoan.search.syllables import KEY_VERSION, clean_text, syllables
 from toasoan.search.typing import convert_typing
