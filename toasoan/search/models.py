@@ -11,3 +11,6 @@ class IndexState(models.Model):
 
     class Meta:
         verbose_name = "Trạng thái chỉ mục tìm kiếm"
+
+    def __str__(self) -> str:
+        return f"key version {self.key_version}, built {self.built_at:%Y-%m-%d %H:%M}"
