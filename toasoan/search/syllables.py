@@ -36,7 +36,8 @@ _ONSETS = (
     "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr",
     "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
 )  # fmt: skip
-_CODAS = ("ng", "nh", "ch", "c", "m", "n", "p", "t", "i", "y", "o", "u", "")
+# k ends highland place names (Đắk Lắk, Đắk Nông).
+_CODAS = ("ng", "nh", "ch", "c", "k", "m", "n", "p", "t", "i", "y", "o", "u", "")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -86,20 +87,38 @@ def syllables(text: str) -> list[Syllable]:
 
 
 def _split_glued(text: str, start: int, word: str) -> list[Syllable]:
-    """ "HàNội" (HTML stripped between two syllables) → Hà, Nội: split where a
-    lower-case letter meets an upper-case one and both sides are syllables.
-    All-capital words (ASEAN, ĐẮK) are never split."""
-    cuts = [0]
-    for i in range(1, len(word)):
-        if word[i - 1].islower() and word[i].isupper():
-            left = word[cuts[-1] : i].lower()
-            right = re.match(r"[^\W\d_]+", word[i:]).group().lower()
-            if is_syllable(left) and is_syllable(right):
-                cuts.append(i)
-    cuts.append(len(word))
-    return [
-        _make(text, start + a, word[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)
-    ]
+    """Syllables glued where HTML was stripped: "HàNội", "ngườidân" → two. Only
+    words that are not a syllable themselves and carry Vietnamese letters are cut,
+    and only into real syllables; ASEAN, iPhone and COVID stay whole."""
+    pieces = _glued_pieces(word) or [word]
+    found, offset = [], 0
+    for piece in pieces:
+        found.append(_make(text, start + offset, piece))
+        offset += len(piece)
+    return found
+
+
+def _glued_pieces(word: str, depth: int = 0) -> list[str] | None:
+    if is_syllable(word.lower()):
+        return [word]
+    if word.isascii() or depth > 4 or len(word) > 40:
+        return None
+
+    # Try a cut where a capital starts a syllable first ("HàNội"), then cuts
+    # whose right part starts with a consonant, longest left part first.
+    def preference(cut: int) -> tuple[bool, bool, int]:
+        right = word[cut]
+        capital = word[cut - 1].islower() and right.isupper()
+        consonant = _fold(right.lower()) not in _PLAIN_VOWELS
+        return (capital, consonant, cut)
+
+    for cut in sorted(range(1, len(word)), key=preference, reverse=True):
+        left = word[:cut]
+        if is_syllable(left.lower()):
+            rest = _glued_pieces(word[cut:], depth + 1)
+            if rest:
+                return [left, *rest]
+    return None
 
 
 def _make(text: str, start: int, word: str) -> Syllable:

@@ -85,3 +85,18 @@ def test_syllable_check():
 )  # fmt: skip
 def test_telex_and_vni_typing_is_read(typed, meant):
     assert convert_typing(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("glued", "expected"),
+    [
+        ("ngườidân", ["người", "dân"]),
+        ("thànhphốHồChíMinh", ["thành", "phố", "Hồ", "Chí", "Minh"]),
+        ("hòabình", ["hòa", "bình"]),
+        ("ĐẮKLẮK", ["ĐẮK", "LẮK"]),
+        ("tiếngAnh", ["tiếng", "Anh"]),
+        ("McDonald", ["McDonald"]),
+    ],
+)
+def test_syllables_glued_by_stripped_html_come_apart(glued, expected):
+    assert [s.text for s in syllables(clean_text(glued))] == expected
