@@ -117,10 +117,8 @@ class SQLiteBackend:
 
     def match_expression(self, query: SearchQuery) -> str:
         expression = " AND ".join(self._term(t) for t in query.required)
-        words = [t for t in query.required if not t.phrase and not t.prefix]
-        if len(words) > 1:
-            keys = tuple(k for t in words for k in t.folded)
-            adjacent = self._phrase(self.folded_columns, keys)
+        if query.adjacent_keys:
+            adjacent = self._phrase(self.folded_columns, query.adjacent_keys)
             expression = f"(({expression}) OR ({adjacent}))"
         for term in query.excluded:
             expression += f" NOT ({self._phrase(self.folded_columns, term.folded)})"
@@ -253,9 +251,8 @@ class PostgreSQLBackend:
 
     def tsqueries(self, query: SearchQuery) -> tuple[str, str]:
         folded = " & ".join(self._phrase(t.folded, t.prefix) for t in query.required)
-        words = [t for t in query.required if not t.phrase and not t.prefix]
-        if len(words) > 1:
-            folded = f"({folded}) | {self._phrase(tuple(k for t in words for k in t.folded), False)}"
+        if query.adjacent_keys:
+            folded = f"({folded}) | {self._phrase(query.adjacent_keys, False)}"
         for term in query.excluded:
             folded = f"({folded}) & !{self._phrase(term.folded, False)}"
         accented = [t for t in query.required if t.accented]

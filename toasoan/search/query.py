@@ -49,12 +49,23 @@ class SearchQuery:
         return {key for term in self.required for key in term.folded}
 
     @property
+    def plain_words(self) -> list[str]:
+        """Folded keys of the one-syllable words typed without quotes or *."""
+        return [t.folded[0] for t in self.required if not t.phrase and not t.prefix]
+
+    @property
     def ordered_keys(self) -> list[str]:
         """Plain words typed together keep their order: "Thái Bình" is not
         "Bình Thái", though words in between are allowed ("Nguyễn An" finds
         "Nguyễn Văn An")."""
-        words = [t.folded[0] for t in self.required if not t.phrase and not t.prefix]
+        words = self.plain_words
         return words[:MAX_ORDERED] if len(words) > 1 else []
+
+    @property
+    def adjacent_keys(self) -> tuple[str, ...]:
+        """The plain words as one phrase, which scores higher when found so."""
+        words = self.plain_words
+        return tuple(words) if len(words) > 1 else ()
 
 
 def order_pattern(keys: list[str]) -> str:
