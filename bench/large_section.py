@@ -331,7 +331,11 @@ def timed_get(client, url: str, repeat: int, expect: str | None = None) -> Timin
 
 
 def capture_sql(client, url: str) -> RequestSQL:
-    """The SQL statements one GET of ``url`` runs: how many, how long, the slowest."""
+    """The SQL statements one GET of ``url`` runs: how many, how long, the slowest.
+
+    Django times only ``execute()``, but SQLite does most of a query's work while
+    rows are fetched; so each SELECT is run again here and timed to its last row.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -339,11 +343,27 @@ def capture_sql(client, url: str) -> RequestSQL:
         response = client.get(url, HTTP_HOST="localhost")
     assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
     timed = sorted(
-        ((float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries),
+        ((replay_ms(q["sql"], float(q["time"])), q["sql"]) for q in captured),
         key=lambda pair: pair[0],
         reverse=True,
     )
     return RequestSQL(len(timed), sum(ms for ms, _ in timed), timed[:2])
+
+
+def replay_ms(sql: str, recorded_seconds: float) -> float:
+    """How long a captured SELECT takes, all rows fetched; others as recorded."""
+    from django.db import DatabaseError, connection, transaction
+
+    if not sql.lstrip().upper().startswith("SELECT"):
+        return recorded_seconds * 1000
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            start = time.perf_counter()
+            cursor.execute(sql)
+            cursor.fetchall()
+            return (time.perf_counter() - start) * 1000
+    except DatabaseError:
+        return recorded_seconds * 1000
 
 
 def sample_article(section, count: int):
@@ -505,8 +525,8 @@ def render_report(
     base = baseline
     lines = [
         f"Times are median / p95 in ms over {len(small.first_page.samples)} "
-        "requests (django.test.Client, in process); SQL statement times have "
-        "1 ms resolution.",
+        "requests (django.test.Client, in process). SQL times: each SELECT of one "
+        "request run again on its own, all rows fetched.",
         "",
         f"| measurement | small section ({small.articles:,} articles) "
         f"| large section ({large.articles:,} articles) "

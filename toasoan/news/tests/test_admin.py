@@ -110,3 +110,22 @@ def test_an_article_without_title_or_byline_is_refused(editor_client, section):
     assert response.status_code == 200
     assert Article.objects.count() == 0
     assert "Trường này là bắt buộc" in response.content.decode()
+
+
+def test_article_list_does_not_recount_a_large_table_on_every_page(
+    editor_client, make_article
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_article("Tin một")
+    editor_client.get("/admin/snippets/news/article/")
+    with CaptureQueriesContext(connection) as captured:
+        response = editor_client.get("/admin/snippets/news/article/")
+    assert response.status_code == 200 and "Tin một" in response.content.decode()
+    counts = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "COUNT(" in q["sql"] and "news_article" in q["sql"]
+    ]
+    assert counts == []
