@@ -37,7 +37,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:  # Django is set up only once the database exists
+    from toasoan.news.models import SectionPage
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -107,11 +111,7 @@ class SectionResult:
 
     articles: int
     deep_page: int
-    first_page: Timing | None = None
-    deep: Timing | None = None
-    article: Timing | None = None
-    admin_listing: Timing | None = None
-    admin_edit: Timing | None = None
+    timings: dict[str, Timing] = field(default_factory=dict)
     import_rate: float = 0.0
     import_ms: Timing | None = None
     sql: dict[str, RequestSQL] = field(default_factory=dict)
@@ -314,20 +314,25 @@ def settle_database() -> None:
 # ------------------------------------------------------------------- measurements
 
 
-def timed_get(client, url: str, repeat: int, expect: str | None = None) -> Timing:
-    """GET ``url`` ``repeat`` times (after two warm-up requests); all must be 200."""
-    samples = []
+def time_round_robin(
+    client, requests: list[tuple[str, str | None]], repeat: int
+) -> list[Timing]:
+    """GET each (url, text expected in the page) ``repeat`` times, taking turns so
+    that other load on the machine falls on all of them alike, after two warm-up
+    rounds. Every response must be 200."""
+    samples: list[list[float]] = [[] for _ in requests]
     for attempt in range(repeat + 2):
-        start = time.perf_counter()
-        response = client.get(url, HTTP_HOST="localhost")
-        elapsed = (time.perf_counter() - start) * 1000
-        assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
-        if expect is not None and attempt == 0:
-            body = response.content.decode()
-            assert expect in body, f"{url}: {expect!r} not in the page"
-        if attempt >= 2:
-            samples.append(elapsed)
-    return Timing(samples)
+        for (url, expect), times in zip(requests, samples, strict=True):
+            start = time.perf_counter()
+            response = client.get(url, HTTP_HOST="localhost")
+            elapsed = (time.perf_counter() - start) * 1000
+            assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
+            if expect is not None and attempt == 0:
+                body = response.content.decode()
+                assert expect in body, f"{url}: {expect!r} not in the page"
+            if attempt >= 2:
+                times.append(elapsed)
+    return [Timing(times) for times in samples]
 
 
 def capture_sql(client, url: str) -> RequestSQL:
@@ -378,30 +383,44 @@ def sample_article(section, count: int):
     return Article.objects.get(pk=pk)
 
 
-def measure_reader_pages(client, result: SectionResult, section, repeat: int) -> None:
+Requests = dict[str, tuple[str, str | None]]  # label: (url, text expected)
+
+
+def reader_requests(result: SectionResult, section) -> Requests:
     url = section.url
-    deep_url = f"{url}?page={result.deep_page}"
-    article_url = sample_article(section, result.articles).get_absolute_url()
-    result.first_page = timed_get(client, url, repeat, expect="Trang 1 / ")
-    result.deep = timed_get(
-        client, deep_url, repeat, expect=f"Trang {result.deep_page} / "
-    )
-    result.article = timed_get(client, article_url, repeat, expect="article__title")
-    result.sql["section page"] = capture_sql(client, url)
-    result.sql["deep page"] = capture_sql(client, deep_url)
-    result.sql["article page"] = capture_sql(client, article_url)
+    article = sample_article(section, result.articles)
+    return {
+        "section page": (url, "Trang 1 / "),
+        "deep page": (
+            f"{url}?page={result.deep_page}",
+            f"Trang {result.deep_page} / ",
+        ),
+        "article page": (article.get_absolute_url(), "article__title"),
+    }
 
 
-def measure_admin(client, result: SectionResult, section, repeat: int) -> None:
+def admin_requests(result: SectionResult, section) -> Requests:
     from django.urls import reverse
 
-    listing = reverse("wagtailsnippets_news_article:list") + f"?section={section.pk}"
     article = sample_article(section, result.articles)
+    listing = reverse("wagtailsnippets_news_article:list")
     edit = reverse("wagtailsnippets_news_article:edit", args=[article.pk])
-    result.admin_listing = timed_get(client, listing, repeat)
-    result.admin_edit = timed_get(client, edit, repeat, expect=article.title)
-    result.sql["admin listing"] = capture_sql(client, listing)
-    result.sql["admin edit form"] = capture_sql(client, edit)
+    return {
+        "admin listing": (f"{listing}?section={section.pk}", None),
+        "admin edit form": (edit, article.title),
+    }
+
+
+def measure_side_by_side(
+    client, cases: list[tuple[SectionResult, Requests]], repeat: int
+) -> None:
+    """Time each kind of request for every section in turn, then capture its SQL."""
+    for label in cases[0][1]:
+        requests = [urls[label] for _, urls in cases]
+        timings = time_round_robin(client, requests, repeat)
+        for (result, urls), timing in zip(cases, timings, strict=True):
+            result.timings[label] = timing
+            result.sql[label] = capture_sql(client, urls[label][0])
 
 
 def write_seed_files(folder: Path, first: int, count: int) -> list[Path]:
@@ -422,21 +441,26 @@ def write_seed_files(folder: Path, first: int, count: int) -> list[Path]:
     return paths
 
 
-def measure_imports(result: SectionResult, section, paths: list[Path]) -> None:
-    """Import and publish each file the importer's way; all must be new articles."""
+def measure_imports(
+    cases: list[tuple[SectionResult, SectionPage, list[Path]]],
+) -> None:
+    """Import and publish the files the importer's way, one section's file after
+    the other's; every file must add a new article to its section."""
     from toasoan.importers.services import import_text_article
     from toasoan.news.models import Article
 
-    samples = []
-    for path in paths:
-        start = time.perf_counter()
-        outcome = import_text_article(path, section)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert outcome.created, f"{path.name} updated an article instead of adding one"
-        article = Article.objects.get(pk=outcome.article.pk)
-        assert article.section_id == section.pk and article.live_revision_id
-    result.import_ms = Timing(samples)
-    result.import_rate = len(samples) / (sum(samples) / 1000)
+    samples: list[list[float]] = [[] for _ in cases]
+    for index in range(len(cases[0][2])):
+        for (_, section, paths), times in zip(cases, samples, strict=True):
+            start = time.perf_counter()
+            outcome = import_text_article(paths[index], section)
+            times.append((time.perf_counter() - start) * 1000)
+            assert outcome.created, f"{paths[index].name} updated an article"
+            article = Article.objects.get(pk=outcome.article.pk)
+            assert article.section_id == section.pk and article.live_revision_id
+    for (result, _, _), times in zip(cases, samples, strict=True):
+        result.import_ms = Timing(times)
+        result.import_rate = len(times) / (sum(times) / 1000)
 
 
 def run_baseline(home, children: int, editor_pages: int) -> BaselineResult:
@@ -519,12 +543,16 @@ def render_report(
     def row(label: str, a: object = "", b: object = "", c: object = "") -> str:
         return f"| {label} | {a} | {b} | {c} |"
 
+    def both(label: str) -> tuple[Timing, Timing]:
+        return small.timings[label], large.timings[label]
+
     def importer(result: SectionResult) -> str:
         return f"{result.import_rate:.1f} articles/s ({result.import_ms})"
 
     base = baseline
+    repeat = len(small.timings["section page"].samples)
     lines = [
-        f"Times are median / p95 in ms over {len(small.first_page.samples)} "
+        f"Times are median / p95 in ms over {repeat} "
         "requests (django.test.Client, in process). SQL times: each SELECT of one "
         "request run again on its own, all rows fetched.",
         "",
@@ -532,19 +560,17 @@ def render_report(
         f"| large section ({large.articles:,} articles) "
         "| stock Wagtail page tree (baseline) |",
         "|---|---|---|---|",
-        row("section page 1, ms", small.first_page, large.first_page),
+        row("section page 1, ms", *both("section page")),
         row(
             f"deep page (page {small.deep_page} / page {large.deep_page}), ms",
-            small.deep,
-            large.deep,
+            *both("deep page"),
         ),
-        row("article page, ms", small.article, large.article),
+        row("article page, ms", *both("article page")),
         row(
             "admin article listing, filtered by section, ms",
-            small.admin_listing,
-            large.admin_listing,
+            *both("admin listing"),
         ),
-        row("admin article edit form, ms", small.admin_edit, large.admin_edit),
+        row("admin article edit form, ms", *both("admin edit form")),
     ]
     for label, sql in large.sql.items():
         other = small.sql[label]
@@ -679,16 +705,18 @@ def run(
     editor.force_login(user)
 
     def measure_everything() -> None:
-        for section in (small, large):
-            result = results[section.pk]
-            measure_reader_pages(reader, result, section, args.repeat)
-            measure_admin(editor, result, section, args.repeat)
-        first = 1
-        for section in (small, large):
+        sections = [(results[s.pk], s) for s in (small, large)]
+        readers = [(r, reader_requests(r, s)) for r, s in sections]
+        measure_side_by_side(reader, readers, args.repeat)
+        admins = [(r, admin_requests(r, s)) for r, s in sections]
+        measure_side_by_side(editor, admins, args.repeat)
+        imports = []
+        for number, (result, section) in enumerate(sections):
             folder = data_dir / "import" / section.slug
-            paths = write_seed_files(folder, first, args.import_files)
-            measure_imports(results[section.pk], section, paths)
-            first += args.import_files
+            first = 1 + number * args.import_files
+            files = write_seed_files(folder, first, args.import_files)
+            imports.append((result, section, files))
+        measure_imports(imports)
 
     phase(timings, "measure sections", measure_everything)
     baseline = phase(

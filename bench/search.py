@@ -35,6 +35,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -950,7 +951,7 @@ def render_report(
             f"{memo_articles / stats.document_seconds:,.0f}/s, upsert alone "
             f"{memo_articles / stats.upsert_seconds:,.0f}/s)",
             f"- whole index: {stats.index_seconds / 60:,.1f} min; as shipped it "
-            f"would take about {stats.articles / shipped_rate / 60:,.0f} min",
+            f"would take about {stats.articles / shipped_rate / 60:,.1f} min",
         ]
     lines += [
         f"- database size {_mb(sizes[0])}, of which the search index {_mb(sizes[1])}",
@@ -1075,7 +1076,12 @@ def run(args: argparse.Namespace, command: str, timings: dict[str, float]) -> No
             for raw in queries
         ]
 
+    load_before = os.getloadavg()[0]
     results = phase(timings, "queries", measure_all)
+    info = machine_info()
+    info["load average (1 min) before / after the queries"] = (
+        f"{load_before:.2f} / {os.getloadavg()[0]:.2f}"
+    )
     timings["total"] = sum(timings.values())
     report = render_report(
         results,
@@ -1083,7 +1089,7 @@ def run(args: argparse.Namespace, command: str, timings: dict[str, float]) -> No
         vocabulary,
         wagtail,
         sizes,
-        machine_info(),
+        info,
         timings,
         command,
         args.repeat,
@@ -1100,6 +1106,8 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="toasoan-search-bench-"))
     database_url = args.database_url or f"sqlite:///{data_dir / 'bench.sqlite3'}"
     timings: dict[str, float] = {}
+    # Stopped with kill (or ^C): still clean up the directory and the database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     try:
         if args.database_url:
             _recreate_postgres_database(args.database_url, create=True)
