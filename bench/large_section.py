@@ -640,8 +640,17 @@ It builds a fresh site (bulk inserts, not the editor path) with a small section 
 the importer (`import_text_article`: parse, save, revision, publish) and the admin
 for both. In the same run and database it times stock Wagtail's page tree as the
 baseline: `parent.add_child(instance=page)` as the parent fills up, and draft +
-`save_revision()` + `publish()`. Requests go through `django.test.Client` in
-process (no web server), with `toasoan.settings.dev` but `DEBUG = False`.
+`save_revision()` + `publish()`.
+
+- Requests go through `django.test.Client` in process (no web server), with
+  `toasoan.settings.dev` but `DEBUG = False`; small and large section take turns,
+  so load from other processes on the machine falls on both alike.
+- "SQL ms" runs each SELECT of one request again on its own, to its last row
+  (Django times only `execute()`, and SQLite does most of its work while fetching).
+- PostgreSQL gets `VACUUM ANALYZE` after the bulk load, as autovacuum would;
+  SQLite is left without statistics, as Django leaves it.
+- Bulk-built articles have no revisions and are not in the site's search index;
+  only the imported ones are.
 
     .venv/bin/python bench/large_section.py --write
     .venv/bin/python bench/large_section.py --write \\

@@ -63,7 +63,9 @@ class ArticlePaginator(Paginator):
                 bottom : bottom + self.per_page
             ]
         )
-        rows = self.object_list.filter(pk__in=ids).in_bulk(ids)
+        # By primary key alone: with the listing's filters still on, SQLite would
+        # walk the section index instead of fetching twenty rows.
+        rows = self.object_list.model.objects.for_listing().in_bulk(ids)
         return self._get_page([rows[i] for i in ids if i in rows], number, self)
 
 

@@ -121,3 +121,15 @@ def test_deep_pages_read_ids_from_the_index_only(make_section):
         cursor.execute(f"EXPLAIN QUERY PLAN {id_query}")
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "COVERING INDEX article_section_idx" in plan
+
+
+def test_a_pages_rows_are_fetched_by_primary_key(make_section):
+    from toasoan.news.services import paginate_articles
+
+    section = make_section("Lớn")
+    bulk_fill(section, 500)
+    listing = Article.objects.published().in_section(section).for_listing()
+    with CaptureQueriesContext(connection) as captured:
+        paginate_articles(listing, "3", count_key="rows")
+    row_query = next(q["sql"] for q in captured.captured_queries if " IN (" in q["sql"])
+    assert "section_id" not in row_query.split("WHERE", 1)[1]
