@@ -93,7 +93,9 @@ def make_article(section):
             locale=section.locale,
             **fields,
         )
-        article.bylines = [Byline(name=name) for name in authors]
+        article.bylines = [
+            Byline(name=name, sort_order=order) for order, name in enumerate(authors)
+        ]
         article.keywords.set(list(keywords))
         article.live = False
         article.save()

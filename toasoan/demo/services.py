@@ -123,8 +123,12 @@ def _create_article(item: dict, section: SectionPage, authors: dict, rng) -> Art
             original_filename=item["video"], defaults={"title": item["title"][:300]}
         )
     article.bylines = [
-        Byline(author=authors[name]) if name in authors else Byline(name=name)
-        for name in item["authors"]
+        Byline(
+            author=authors.get(name),
+            name="" if name in authors else name,
+            sort_order=order,
+        )
+        for order, name in enumerate(item["authors"])
     ]
     article.keywords.set(item["keywords"])
     article.save()

@@ -101,10 +101,14 @@ def _save_article(
     path: Path, parsed: TextArticle, section: SectionPage, legacy_id: int | None
 ) -> ImportOutcome:
     published_at = timezone.make_aware(parsed.published_at, PORTAL_TIME_ZONE)
-    if legacy_id is not None:
+    if legacy_id is not None and section.legacy_id is not None:
         existing = Article.objects.filter(
             legacy_id=legacy_id, legacy_section_id=section.legacy_id
         )
+    elif legacy_id is not None:
+        # Without the old portal's section id, an old article id is only known
+        # to be the same article within the same section.
+        existing = Article.objects.filter(legacy_id=legacy_id, section=section)
     else:
         existing = Article.objects.filter(
             section=section, title=parsed.title, published_at=published_at
@@ -130,7 +134,9 @@ def _save_article(
         if parsed.video_filename
         else None
     )
-    article.bylines = [_byline_for(name) for name in parsed.authors]
+    article.bylines = [
+        _byline_for(name, order) for order, name in enumerate(parsed.authors)
+    ]
     # Keywords are added, never removed: editors tag imported articles afterwards,
     # and a re-import must not undo their work.
     article.keywords.add(*parsed.keywords)
@@ -139,6 +145,8 @@ def _save_article(
     return ImportOutcome(path=path, article=article, created=created)
 
 
-def _byline_for(name: str) -> Byline:
+def _byline_for(name: str, order: int) -> Byline:
     profile = Author.objects.filter(name__iexact=name).first()
-    return Byline(author=profile) if profile else Byline(name=name)
+    if profile:
+        return Byline(author=profile, sort_order=order)
+    return Byline(name=name, sort_order=order)

@@ -319,13 +319,15 @@ class Article(
         verbose_name = _("Bài viết")
         verbose_name_plural = _("Bài viết")
         ordering = ["-published_at"]
-        # "live" comes last: Django writes live=True as a bare column on SQLite,
-        # which an index cannot match by equality, so a leading "live" would force a
-        # sort of the whole section. Trailing, it still lets a section's article
-        # count be answered from the index alone.
+        # "live" comes after the date: Django writes live=True as a bare column on
+        # SQLite, which an index cannot match by equality, so a leading "live" would
+        # force a sort of the whole section. Trailing, it still lets a section's
+        # count, and with "id" a deep page's ids, come from the index alone
+        # (PostgreSQL needs "id" named; SQLite keeps it in every index anyway).
         indexes = [
             models.Index(
-                fields=["section", "-published_at", "live"], name="article_section_idx"
+                fields=["section", "-published_at", "live", "id"],
+                name="article_section_idx",
             ),
             models.Index(fields=["-published_at", "live"], name="article_latest_idx"),
             models.Index(fields=["legacy_id"], name="article_legacy_idx"),

@@ -23,6 +23,10 @@ class CachedCountPaginator(WagtailPaginator):
 class ArticleIndexView(IndexView):
     paginator_class = CachedCountPaginator
 
+    def get_base_queryset(self):
+        # The section column would otherwise cost a query per row.
+        return super().get_base_queryset().select_related("section")
+
 
 class ArticleViewSet(SnippetViewSet):
     model = Article

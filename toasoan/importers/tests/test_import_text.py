@@ -138,3 +138,25 @@ def test_unknown_section_and_missing_files_fail_clearly(tmp_path, section):
     _, err, failed = run_import(tmp_path / "nope.txt", "--section", section.pk)
     assert "không đọc được tệp / cannot read file" in err
     assert failed
+
+
+@pytest.mark.django_db
+def test_same_file_name_in_another_section_is_another_article(tmp_path, make_section):
+    first, second = make_section("Mục A"), make_section("Mục B")  # no legacy ids
+    path = tmp_path / "tin-7.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    run_import(path, "--section", first.pk)
+    run_import(path, "--section", second.pk)
+    assert sorted(a.section.title for a in Article.objects.all()) == ["Mục A", "Mục B"]
+    run_import(path, "--section", second.pk)
+    assert Article.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_bylines_keep_the_order_of_the_author_line(tmp_path, section):
+    path = tmp_path / "tin-8.txt"
+    path.write_text(GOOD.replace("Minh Thu", "Minh Thu, Cao Biền, An Nhiên"))
+    run_import(path, "--section", section.pk)
+    article = Article.objects.get()
+    assert [b.sort_order for b in article.bylines.all()] == [0, 1, 2]
+    assert article.byline_names == ["Minh Thu", "Cao Biền", "An Nhiên"]

@@ -139,7 +139,10 @@ def test_keywords_link_to_their_own_pages(client, make_article):
 def test_author_pages_for_profiles_and_free_text_names(client, make_article):
     profile = Author.objects.create(name="Nguyễn Thu Hà", role="Phóng viên")
     article = make_article("Bài của Hà", authors=())
-    article.bylines = [Byline(author=profile), Byline(name="Minh Khôi (CTV)")]
+    article.bylines = [
+        Byline(author=profile, sort_order=0),
+        Byline(name="Minh Khôi (CTV)", sort_order=1),
+    ]
     article.save()
     tree = page(client, article.get_absolute_url())
     bylines = [
