@@ -40,6 +40,15 @@ def bulk_fill(section, count):
     )
 
 
+def sqlite_plan(sql: str, params=()) -> str:
+    """SQLite's query plan for ``sql``, as one string; skips on other databases."""
+    if connection.vendor != "sqlite":
+        pytest.skip("plan check written for SQLite; PostgreSQL plans by statistics")
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return " ".join(str(row) for row in cursor.fetchall())
+
+
 def queries_for(client, url):
     """Queries of a repeat visit: the first fills per-process caches (site, locale)."""
     client.get(url)
@@ -80,16 +89,9 @@ def test_section_listing_uses_the_section_index(make_section):
     bulk_fill(section, 2000)
     listing = Article.objects.published().in_section(section).order_by("-published_at")
     sql, params = listing[:20].query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            plan = " ".join(str(row) for row in cursor.fetchall())
-            assert "article_section_idx" in plan
-            assert "TEMP B-TREE" not in plan  # no sort of the whole section
-        else:
-            pytest.skip(
-                "plan check written for SQLite; PostgreSQL chooses by statistics"
-            )
+    plan = sqlite_plan(sql, params)
+    assert "article_section_idx" in plan
+    assert "TEMP B-TREE" not in plan  # no sort of the whole section
 
 
 def test_section_count_is_answered_from_the_index(make_section):
@@ -97,11 +99,7 @@ def test_section_count_is_answered_from_the_index(make_section):
     bulk_fill(section, 2000)
     listing = Article.objects.published().in_section(section)
     sql, params = listing.values("pk").query.sql_with_params()
-    if connection.vendor != "sqlite":
-        pytest.skip("plan check written for SQLite")
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM ({sql})", params)
-        plan = " ".join(str(row) for row in cursor.fetchall())
+    plan = sqlite_plan(f"SELECT COUNT(*) FROM ({sql})", params)
     assert "COVERING INDEX article_section_idx" in plan
 
 
@@ -114,13 +112,8 @@ def test_deep_pages_read_ids_from_the_index_only(make_section):
     with CaptureQueriesContext(connection) as captured:
         page = paginate_articles(listing, "90", count_key="test")
     assert page.number == 90 and len(page.object_list) == 20
-    if connection.vendor != "sqlite":
-        pytest.skip("plan check written for SQLite")
     id_query = next(q["sql"] for q in captured.captured_queries if "OFFSET" in q["sql"])
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {id_query}")
-        plan = " ".join(str(row) for row in cursor.fetchall())
-    assert "COVERING INDEX article_section_idx" in plan
+    assert "COVERING INDEX article_section_idx" in sqlite_plan(id_query)
 
 
 def test_a_pages_rows_are_fetched_by_primary_key(make_section):

@@ -24,5 +24,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("news", "0004_vietnamese_keyword_matching")]
+    dependencies = [("news", "0002_create_home_page")]
     operations = [migrations.RunPython(create, drop)]
