@@ -39,8 +39,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check toasoan bench conftest.py
 	$(BIN)/ruff format --check toasoan bench conftest.py
 
+# Long (minutes each): results go to bench/RESULTS.md with --write.
 bench: $(STAMP)
-	$(BIN)/python bench/large_section.py
+	$(BIN)/python bench/large_section.py --write
+	$(BIN)/python bench/search.py --write
 
 clean:
 	rm -rf $(VENV) var
