@@ -87,12 +87,8 @@ def make_article(section):
         fields.setdefault("published_at", vn_time(2026, 11, 1, 8, 0))
         fields.setdefault("lead", f"Sapo của bài {n}.")
         fields.setdefault("body", f"<p>Nội dung bài {n}.</p>")
-        article = Article(
-            title=title or f"Bài viết số {n}",
-            section=section,
-            locale=section.locale,
-            **fields,
-        )
+        fields.setdefault("locale", section.locale)
+        article = Article(title=title or f"Bài viết số {n}", section=section, **fields)
         article.bylines = [
             Byline(name=name, sort_order=order) for order, name in enumerate(authors)
         ]

@@ -1,8 +1,12 @@
 """The two index backends: SQLite FTS5 (embedded) and PostgreSQL tsvector + GIN.
 
 Both index the same precomputed ASCII keys (documents.py), so they find the same
-articles; both rank with field weights, exact-spelling and adjacency bonuses and a
-bounded freshness boost. Queries reach the database only as [a-z0-9] keys.
+articles. Each does the first stage of ranking, which needs the whole match set:
+it counts the matches and hands over the best candidates by field-weighted
+relevance, exact spellings counting extra. Filters by language, section and video
+are keys in the index too, so that a search never joins the article table unless
+a date range is asked for. ranking.py does the rest. Queries reach the database
+only as [a-z0-9] keys.
 """
 
 from __future__ import annotations
@@ -13,15 +17,11 @@ from datetime import datetime
 
 from django.db import connection
 
-from toasoan.search.documents import FIELDS, WEIGHTS, SearchDocument
-from toasoan.search.query import SearchQuery, Term, order_pattern
+from toasoan.search.documents import FIELDS, WEIGHTS, Facets, SearchDocument
+from toasoan.search.query import SearchQuery, Term
 
 FTS_TABLE = "search_article_fts"
 PG_TABLE = "search_article_index"
-# Newer articles get up to this much extra score, fading over about a month, so
-# that a strong older match still beats a weak new one.
-FRESHNESS_BOOST = 0.3
-FRESHNESS_DAYS = 30.0
 
 
 @dataclass
@@ -33,29 +33,32 @@ class SearchFilters:
     has_video: bool = False
     now: datetime | None = None
 
+    @property
+    def needs_article_table(self) -> bool:
+        return bool(self.published_from or self.published_to)
+
+    def facet_groups(self) -> list[list[str]]:
+        """Facet keys the article must hold: one of each group."""
+        groups = [Facets(locale_id=self.locale_id).keys()]
+        if self.section_ids:
+            groups.append([f"s{int(pk)}" for pk in self.section_ids])
+        if self.has_video:
+            groups.append(["video"])
+        return [group for group in groups if group]
+
 
 def _safe(key: str) -> str:
     return re.sub(r"[^a-z0-9]", "", key)
 
 
-def _article_where(filters: SearchFilters) -> tuple[str, list]:
-    clauses, params = ["a.live", "a.published_at <= %s"], [filters.now]
-    if filters.locale_id:
-        clauses.append("a.locale_id = %s")
-        params.append(filters.locale_id)
-    if filters.section_ids:
-        clauses.append(
-            f"a.section_id IN ({', '.join(['%s'] * len(filters.section_ids))})"
-        )
-        params.extend(filters.section_ids)
+def _date_where(filters: SearchFilters) -> tuple[str, list]:
+    clauses, params = [], []
     if filters.published_from:
         clauses.append("a.published_at >= %s")
         params.append(filters.published_from)
     if filters.published_to:
         clauses.append("a.published_at < %s")
         params.append(filters.published_to)
-    if filters.has_video:
-        clauses.append("a.video_id IS NOT NULL")
     return " AND ".join(clauses), params
 
 
@@ -63,26 +66,29 @@ class SQLiteBackend:
     vendor = "sqlite"
     folded_columns = [f"{f}_f" for f in FIELDS]
     exact_columns = [f"{f}_e" for f in FIELDS]
+    columns = [*folded_columns, *exact_columns, "facets"]
+    # bm25() weights in column order; the facet keys never count for relevance.
+    weights = ", ".join(str(WEIGHTS[f]) for f in FIELDS * 2) + ", 0.0"
 
     @classmethod
     def create_sql(cls) -> list[str]:
-        columns = ", ".join(cls.folded_columns + cls.exact_columns)
         return [
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-            f"{columns}, tokenize='unicode61 remove_diacritics 0', prefix='2 3')",
+            f"{', '.join(cls.columns)}, "
+            "tokenize='unicode61 remove_diacritics 0', prefix='2 3')",
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE}_vocab "
             f"USING fts5vocab({FTS_TABLE}, 'row')",
         ]
 
     def upsert(self, doc: SearchDocument) -> None:
         values = [doc.folded[f] for f in FIELDS] + [doc.exact[f] for f in FIELDS]
+        values.append(" ".join(doc.facets.keys()))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [doc.article_id]
             )
-            columns = ", ".join(self.folded_columns + self.exact_columns)
             cursor.execute(
-                f"INSERT INTO {FTS_TABLE} (rowid, {columns}) "
+                f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(self.columns)}) "
                 f"VALUES (%s{', %s' * len(values)})",
                 [doc.article_id, *values],
             )
@@ -106,59 +112,77 @@ class SQLiteBackend:
         phrase = " ".join(_safe(k) for k in keys)
         return f'{{{" ".join(columns)}}} : "{phrase}"' + (" *" if prefix else "")
 
-    def _term(self, term: Term) -> str:
+    def _term(self, term: Term, ranked: bool) -> str:
         folded = self._phrase(self.folded_columns, term.folded, term.prefix)
-        if not term.accented:
+        if not (ranked and term.accented):
             return f"({folded})"
         exact = self._phrase(self.exact_columns, term.exact, term.prefix)
         # Exact spellings match a subset of the folded ones: the OR adds no
         # articles, only score, so "mã" ranks above "ma".
         return f"({folded} OR {exact})"
 
-    def match_expression(self, query: SearchQuery) -> str:
-        expression = " AND ".join(self._term(t) for t in query.required)
-        if query.adjacent_keys:
-            adjacent = self._phrase(self.folded_columns, query.adjacent_keys)
-            expression = f"(({expression}) OR ({adjacent}))"
+    def match_expression(
+        self, query: SearchQuery, filters: SearchFilters, ranked: bool = True
+    ) -> str:
+        """The FTS5 query; unranked (for counting) it leaves out exact spellings,
+        which find the same articles."""
+        expression = " AND ".join(self._term(t, ranked) for t in query.required)
+        for group in filters.facet_groups():
+            keys = " OR ".join(f'"{_safe(key)}"' for key in group)
+            expression += f" AND {{facets}} : ({keys})"
         for term in query.excluded:
             expression += f" NOT ({self._phrase(self.folded_columns, term.folded)})"
         return expression
 
-    def search(
-        self,
-        query: SearchQuery,
-        filters: SearchFilters,
-        newest_first: bool,
-        limit: int,
-        offset: int,
-    ) -> tuple[list[int], int]:
-        where, params = _article_where(filters)
-        match = self.match_expression(query)
-        weights = ", ".join(str(WEIGHTS[f]) for f in FIELDS * 2)
-        base = (
+    def _from(
+        self, filters: SearchFilters, newest_first: bool = False
+    ) -> tuple[str, list]:
+        if not (filters.needs_article_table or newest_first):
+            return f"FROM {FTS_TABLE} f WHERE {FTS_TABLE} MATCH %s", []
+        where, params = _date_where(filters)
+        return (
             f"FROM {FTS_TABLE} f JOIN news_article a ON a.id = f.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND {where}"
+            f"WHERE {FTS_TABLE} MATCH %s{' AND ' + where if where else ''}",
+            params,
         )
-        if query.ordered_keys:
-            text = " || char(10) || ".join(f"f.{c}" for c in self.folded_columns)
-            base += f" AND ({text}) REGEXP %s"
-            params = [*params, order_pattern(query.ordered_keys)]
-        order = (
-            "a.published_at DESC"
-            if newest_first
-            else f"bm25({FTS_TABLE}, {weights}) * (1.0 + {FRESHNESS_BOOST} / "
-            f"(1.0 + max(0.0, julianday(%s) - julianday(a.published_at)) / {FRESHNESS_DAYS})) ASC, "
-            "a.published_at DESC"
-        )
-        order_params = [] if newest_first else [filters.now]
+
+    def count(self, query: SearchQuery, filters: SearchFilters) -> int:
+        source, params = self._from(filters)
+        match = self.match_expression(query, filters, ranked=False)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {base}", [match, *params])
-            total = cursor.fetchone()[0]
+            cursor.execute(f"SELECT count(*) {source}", [match, *params])
+            return cursor.fetchone()[0]
+
+    def candidates(
+        self, query: SearchQuery, filters: SearchFilters, newest_first: bool, limit: int
+    ) -> list[tuple[int, float]]:
+        """Up to ``limit`` (article id, relevance) pairs, best or newest first."""
+        source, params = self._from(filters, newest_first)
+        order = (
+            "a.published_at DESC, f.rowid DESC"
+            if newest_first
+            else f"bm25({FTS_TABLE}, {self.weights})"
+        )
+        with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT a.id {base} ORDER BY {order} LIMIT %s OFFSET %s",
-                [match, *params, *order_params, limit, offset],
+                f"SELECT f.rowid, -bm25({FTS_TABLE}, {self.weights}) {source} "
+                f"ORDER BY {order} LIMIT %s",
+                [self.match_expression(query, filters), *params, limit],
             )
-            return [row[0] for row in cursor.fetchall()], total
+            return cursor.fetchall()
+
+    def folded_texts(self, article_ids: list[int]) -> dict[int, str]:
+        """Each article's folded keys, fields on lines of their own."""
+        if not article_ids:
+            return {}
+        text = " || char(10) || ".join(self.folded_columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, {text} FROM {FTS_TABLE} WHERE rowid IN "
+                f"({', '.join(['%s'] * len(article_ids))})",
+                article_ids,
+            )
+            return dict(cursor.fetchall())
 
     def document_counts(self, keys: list[str]) -> dict[str, int]:
         """How many articles hold each key (folded or exact), from FTS5's vocabulary."""
@@ -200,7 +224,8 @@ class PostgreSQLBackend:
     def create_sql() -> list[str]:
         return [
             f"CREATE TABLE IF NOT EXISTS {PG_TABLE} (article_id bigint PRIMARY KEY, "
-            "folded tsvector NOT NULL, exact tsvector NOT NULL, folded_text text NOT NULL)",
+            "folded tsvector NOT NULL, exact tsvector NOT NULL, "
+            "folded_text text NOT NULL, facets tsvector NOT NULL DEFAULT '')",
             f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_folded ON {PG_TABLE} USING gin (folded)",
             f"CREATE INDEX IF NOT EXISTS {PG_TABLE}_exact ON {PG_TABLE} USING gin (exact)",
         ]
@@ -217,13 +242,15 @@ class PostgreSQLBackend:
             *[doc.folded[f] for f in FIELDS],
             *[doc.exact[f] for f in FIELDS],
             "\n".join(doc.folded[f] for f in FIELDS),
+            " ".join(doc.facets.keys()),
         ]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {PG_TABLE} (article_id, folded, exact, folded_text) VALUES "
-                f"(%s, {self._vector()}, {self._vector()}, %s) ON CONFLICT (article_id) "
+                f"INSERT INTO {PG_TABLE} (article_id, folded, exact, folded_text, "
+                f"facets) VALUES (%s, {self._vector()}, {self._vector()}, %s, "
+                "to_tsvector('simple', %s)) ON CONFLICT (article_id) "
                 "DO UPDATE SET folded = EXCLUDED.folded, exact = EXCLUDED.exact, "
-                "folded_text = EXCLUDED.folded_text",
+                "folded_text = EXCLUDED.folded_text, facets = EXCLUDED.facets",
                 params,
             )
 
@@ -251,8 +278,6 @@ class PostgreSQLBackend:
 
     def tsqueries(self, query: SearchQuery) -> tuple[str, str]:
         folded = " & ".join(self._phrase(t.folded, t.prefix) for t in query.required)
-        if query.adjacent_keys:
-            folded = f"({folded}) | {self._phrase(query.adjacent_keys, False)}"
         for term in query.excluded:
             folded = f"({folded}) & !{self._phrase(term.folded, False)}"
         accented = [t for t in query.required if t.accented]
@@ -261,44 +286,65 @@ class PostgreSQLBackend:
         )
         return folded, exact
 
-    def search(
-        self,
-        query: SearchQuery,
-        filters: SearchFilters,
-        newest_first: bool,
-        limit: int,
-        offset: int,
-    ) -> tuple[list[int], int]:
-        where, params = _article_where(filters)
-        folded, exact = self.tsqueries(query)
-        base = (
-            f"FROM {PG_TABLE} s JOIN news_article a ON a.id = s.article_id "
-            f"WHERE s.folded @@ to_tsquery('simple', %s) AND {where}"
-        )
-        if query.ordered_keys:
-            base += " AND s.folded_text ~ %s"
-            params = [*params, order_pattern(query.ordered_keys)]
-        rank = (
-            f"(ts_rank_cd({self._RANK_WEIGHTS}, s.folded, to_tsquery('simple', %s)) "
-            f"+ ts_rank_cd({self._RANK_WEIGHTS}, s.exact, to_tsquery('simple', %s))) "
-            f"* (1.0 + {FRESHNESS_BOOST} / (1.0 + greatest(0.0, extract(epoch from "
-            f"(%s - a.published_at)) / 86400.0) / {FRESHNESS_DAYS}))"
-        )
+    def _where(self, query: SearchQuery, filters: SearchFilters) -> tuple[str, list]:
+        folded, _ = self.tsqueries(query)
+        where, params = "s.folded @@ to_tsquery('simple', %s)", [folded]
+        groups = filters.facet_groups()
+        if groups:
+            facets = " & ".join(
+                "(" + " | ".join(_safe(key) for key in group) + ")" for group in groups
+            )
+            where += " AND s.facets @@ to_tsquery('simple', %s)"
+            params.append(facets)
+        if filters.needs_article_table:
+            dates, date_params = _date_where(filters)
+            where += f" AND {dates}"
+            params += date_params
+        return where, params
+
+    def _from(self, filters: SearchFilters, newest_first: bool = False) -> str:
+        if filters.needs_article_table or newest_first:
+            return f"FROM {PG_TABLE} s JOIN news_article a ON a.id = s.article_id"
+        return f"FROM {PG_TABLE} s"
+
+    def count(self, query: SearchQuery, filters: SearchFilters) -> int:
+        where, params = self._where(query, filters)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {base}", [folded, *params])
-            total = cursor.fetchone()[0]
-            if newest_first:
-                cursor.execute(
-                    f"SELECT a.id {base} ORDER BY a.published_at DESC LIMIT %s OFFSET %s",
-                    [folded, *params, limit, offset],
-                )
-            else:
-                cursor.execute(
-                    f"SELECT a.id {base} ORDER BY {rank} DESC, a.published_at DESC "
-                    "LIMIT %s OFFSET %s",
-                    [folded, *params, folded, exact, filters.now, limit, offset],
-                )
-            return [row[0] for row in cursor.fetchall()], total
+            cursor.execute(
+                f"SELECT count(*) {self._from(filters)} WHERE {where}", params
+            )
+            return cursor.fetchone()[0]
+
+    def candidates(
+        self, query: SearchQuery, filters: SearchFilters, newest_first: bool, limit: int
+    ) -> list[tuple[int, float]]:
+        """Up to ``limit`` (article id, relevance) pairs, best or newest first."""
+        where, params = self._where(query, filters)
+        folded, exact = self.tsqueries(query)
+        rank = (
+            f"ts_rank_cd({self._RANK_WEIGHTS}, s.folded, to_tsquery('simple', %s)) "
+            f"+ ts_rank_cd({self._RANK_WEIGHTS}, s.exact, to_tsquery('simple', %s))"
+        )
+        order = "a.published_at DESC, s.article_id DESC" if newest_first else "2 DESC"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.article_id, {rank} {self._from(filters, newest_first)} "
+                f"WHERE {where} ORDER BY {order} LIMIT %s",
+                [folded, exact, *params, limit],
+            )
+            return cursor.fetchall()
+
+    def folded_texts(self, article_ids: list[int]) -> dict[int, str]:
+        """Each article's folded keys, fields on lines of their own."""
+        if not article_ids:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id, folded_text FROM {PG_TABLE} "
+                "WHERE article_id = ANY(%s)",
+                [list(article_ids)],
+            )
+            return dict(cursor.fetchall())
 
     def document_counts(self, keys: list[str]) -> dict[str, int]:
         """Articles holding each folded key, counted in a sample of the articles that

@@ -16,10 +16,26 @@ MAX_KEYS_PER_FIELD = 20_000  # a 100,000-word body is indexed up to here
 
 
 @dataclass(frozen=True)
+class Facets:
+    """What a reader's filters select on, kept in the index itself so that an
+    unfiltered or section-filtered search never joins the article table."""
+
+    locale_id: int | None = None
+    section_id: int | None = None
+    has_video: bool = False
+
+    def keys(self) -> list[str]:
+        keys = [f"l{self.locale_id}"] if self.locale_id else []
+        keys += [f"s{self.section_id}"] if self.section_id else []
+        return keys + (["video"] if self.has_video else [])
+
+
+@dataclass(frozen=True)
 class SearchDocument:
     article_id: int
     folded: dict[str, str]  # field → space-separated folded keys
     exact: dict[str, str]  # field → space-separated exact keys
+    facets: Facets = Facets()
 
 
 def html_to_text(markup: str) -> str:
@@ -28,10 +44,12 @@ def html_to_text(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", text))
 
 
-def build_document(article_id: int, fields: dict[str, str]) -> SearchDocument:
+def build_document(
+    article_id: int, fields: dict[str, str], facets: Facets | None = None
+) -> SearchDocument:
     folded, exact = {}, {}
     for name in FIELDS:
         found = syllables(clean_text(fields.get(name) or ""))[:MAX_KEYS_PER_FIELD]
         folded[name] = " ".join(s.folded for s in found)
         exact[name] = " ".join(s.exact for s in found)
-    return SearchDocument(article_id, folded, exact)
+    return SearchDocument(article_id, folded, exact, facets or Facets())

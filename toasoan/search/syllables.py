@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 KEY_VERSION = 1
 
@@ -80,22 +81,26 @@ def syllables(text: str) -> list[Syllable]:
     split apart (COVID-19 → covid, 19); full-width letters count as ASCII."""
     found = []
     for word in _WORD.finditer(text):
-        for part in re.finditer(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*", word.group()):
-            start = word.start() + part.start()
-            found.extend(_split_glued(text, start, part.group()))
+        start = word.start()
+        for offset, piece, folded, exact in _word_syllables(word.group()):
+            at = start + offset
+            found.append(Syllable(piece, at, at + len(piece), folded, exact))
     return found
 
 
-def _split_glued(text: str, start: int, word: str) -> list[Syllable]:
-    """Syllables glued where HTML was stripped: "HàNội", "ngườidân" → two. Only
-    words that are not a syllable themselves and carry Vietnamese letters are cut,
-    and only into real syllables; ASEAN, iPhone and COVID stay whole."""
-    pieces = _glued_pieces(word) or [word]
-    found, offset = [], 0
-    for piece in pieces:
-        found.append(_make(text, start + offset, piece))
-        offset += len(piece)
-    return found
+# A news archive repeats a few thousand words: cutting and keying each one once
+# makes indexing and snippets several times faster. The cache is bounded, and
+# its entries are small tuples.
+@lru_cache(maxsize=200_000)
+def _word_syllables(word: str) -> tuple[tuple[int, str, str, str], ...]:
+    """(offset in word, text, folded key, exact key) for each syllable of a word."""
+    found = []
+    for part in re.finditer(r"\d+|[^\W\d_]+(?:'[^\W\d_]+)*", word):
+        offset = part.start()
+        for piece in _glued_pieces(part.group()) or [part.group()]:
+            found.append((offset, piece, *syllable_keys(piece)))
+            offset += len(piece)
+    return tuple(found)
 
 
 def _glued_pieces(word: str, depth: int = 0) -> list[str] | None:
@@ -119,11 +124,6 @@ def _glued_pieces(word: str, depth: int = 0) -> list[str] | None:
             if rest:
                 return [left, *rest]
     return None
-
-
-def _make(text: str, start: int, word: str) -> Syllable:
-    folded, exact = syllable_keys(word)
-    return Syllable(word, start, start + len(word), folded, exact)
 
 
 def syllable_keys(word: str) -> tuple[str, str]:

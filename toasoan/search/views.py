@@ -94,6 +94,7 @@ def search_api(request):
             "corrected_from": results.corrected_from,
             "suggestion": results.suggestion,
             "total": results.total,
+            "total_estimated": results.total_estimated,
             "page": results.page,
             "pages": results.num_pages,
             "results": [

@@ -5,7 +5,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toasoan.search.backends import PostgreSQLBackend, SQLiteBackend
+from toasoan.search.backends import PostgreSQLBackend, SearchFilters, SQLiteBackend
 from toasoan.search.query import order_pattern, parse_query
 
 
@@ -57,7 +57,7 @@ def test_any_text_becomes_safe_keys(raw):
         for key in term.folded + term.exact:
             assert _KEYS.match(key), key
     if not query.is_empty:
-        SQLiteBackend().match_expression(query)
+        SQLiteBackend().match_expression(query, SearchFilters())
         folded, exact = PostgreSQLBackend().tsqueries(query)
         assert not set(folded) - set("abcdefghijklmnopqrstuvwxyz0123456789 ()&|!<->:*")
         re.compile(order_pattern(query.ordered_keys or ["a", "b"]))

@@ -245,3 +245,55 @@ def test_a_new_key_version_rebuilds_the_index(make_article, monkeypatch):
     assert titles("tan de") == ["Cầu Tân Đệ"]
     assert IndexState.objects.get().key_version == services.KEY_VERSION
     assert services.ensure_index_current() is False
+
+
+def test_other_languages_and_moved_articles_filter_without_joins(
+    make_article, make_section, section
+):
+    from wagtail.models import Locale
+
+    english = Locale.objects.create(language_code="en")
+    make_article("Lễ hội chùa Keo")
+    make_article("Keo pagoda festival", locale=english)
+    vietnamese = Locale.get_default()
+    assert titles("keo", filters=SearchFilters(locale_id=vietnamese.pk)) == [
+        "Lễ hội chùa Keo"
+    ]
+    assert titles("keo", filters=SearchFilters(locale_id=english.pk)) == [
+        "Keo pagoda festival"
+    ]
+    culture = make_section("Văn hóa")
+    article = make_article("Hội Lim mùa xuân")
+    article.section = culture
+    article.save_revision().publish()
+    assert titles("hoi lim", filters=SearchFilters(section_ids=[culture.pk])) == [
+        "Hội Lim mùa xuân"
+    ]
+    assert titles("hoi lim", filters=SearchFilters(section_ids=[section.pk])) == []
+
+
+def test_a_large_result_says_about_how_many(client, make_article, monkeypatch):
+    from toasoan.search import services
+
+    for n in range(6):
+        make_article(f"Thái Bình tin số {n}", published_at=ago(days=n + 1))
+    for n in range(4):
+        make_article(f"Bình Thái tin số {n}", published_at=ago(hours=n + 1))
+    exact = search_articles("thái bình")
+    assert (exact.total, exact.total_estimated) == (6, False)
+    # 10 articles hold both words; when only 4 candidates are checked for the
+    # typed order, the rest are counted in proportion.
+    monkeypatch.setattr(services, "window_for", lambda offset, limit: 4)
+    results = search_articles("thái bình", per_page=2)
+    assert results.total_estimated and 2 <= results.total <= 10
+    page = client.get("/tim-kiem/", {"q": "thái bình"}).content.decode()
+    count = lxml.html.fromstring(page).cssselect(".search-count")[0].text
+    assert count.startswith("Tìm thấy khoảng ")
+
+
+def test_articles_dated_in_the_future_wait_for_their_time(make_article):
+    make_article("Bão số 9 đổ bộ", published_at=timezone.now() + timedelta(hours=2))
+    make_article("Bão số 8 tan", published_at=ago(days=1))
+    results = search_articles("bão")
+    assert [hit.article.title for hit in results.hits] == ["Bão số 8 tan"]
+    assert results.total == 1
