@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: a site with sections and published articles."""
 
+import json
 import os
 from datetime import datetime
 from pathlib import Path
@@ -102,3 +103,35 @@ def make_article(section):
         return article
 
     return make
+
+
+def draftail(text: str) -> str:
+    """A rich text field as Wagtail's admin form posts it: one Draftail block."""
+    block = {
+        "key": "a1b2c",
+        "type": "unstyled",
+        "text": text,
+        "depth": 0,
+        "inlineStyleRanges": [],
+        "entityRanges": [],
+    }
+    return json.dumps({"blocks": [block], "entityMap": {}})
+
+
+def formsets(bylines: list[str]) -> dict:
+    """The article form's inline formsets, with one byline form per name."""
+    data = {
+        "bylines-TOTAL_FORMS": str(len(bylines)),
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "1",
+        "bylines-MAX_NUM_FORMS": "1000",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+        "related_links-MIN_NUM_FORMS": "0",
+        "related_links-MAX_NUM_FORMS": "1000",
+    }
+    for n, name in enumerate(bylines):
+        data |= {f"bylines-{n}-name": name, f"bylines-{n}-author": "",
+                 f"bylines-{n}-ORDER": str(n + 1), f"bylines-{n}-id": "",
+                 f"bylines-{n}-DELETE": ""}  # fmt: skip
+    return data

@@ -289,6 +289,16 @@ class Article(
     )
     legacy_url = models.CharField(_("đường dẫn cũ"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Who created it: a reporter may edit only their own articles.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tạo"),
+    )
 
     objects = ArticleQuerySet.as_manager()
 

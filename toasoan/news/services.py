@@ -33,7 +33,22 @@ def cached_count(queryset, key: str | None = None) -> int:
         except EmptyResultSet:
             return 0
         key = hashlib.sha1(sql.encode()).hexdigest()
-    return cache.get_or_set(f"toasoan:count:{key}", queryset.count, COUNT_SECONDS)
+    version = cache.get_or_set(LISTING_VERSION_KEY, 1, timeout=None)
+    return cache.get_or_set(
+        f"toasoan:count:{version}:{key}", queryset.count, COUNT_SECONDS
+    )
+
+
+LISTING_VERSION_KEY = "toasoan:listing-version"
+
+
+def refresh_listings(**kwargs) -> None:
+    """An article went live or was taken down: every kept count is stale now, so
+    that home, section and keyword pages show the change on the next request."""
+    try:
+        cache.incr(LISTING_VERSION_KEY)
+    except ValueError:
+        cache.set(LISTING_VERSION_KEY, 2, timeout=None)
 
 
 class ArticlePaginator(Paginator):

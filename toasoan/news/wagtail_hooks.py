@@ -1,11 +1,19 @@
 """The newsroom's admin: articles and authors as Wagtail snippets."""
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    DeleteView,
+    EditView,
+    IndexView,
+    SnippetViewSet,
+)
 
 from toasoan.news.models import Article, Author
 from toasoan.news.services import cached_count
@@ -25,12 +33,48 @@ class ArticleIndexView(IndexView):
 
     def get_base_queryset(self):
         # The section column would otherwise cost a query per row.
-        return super().get_base_queryset().select_related("section")
+        articles = super().get_base_queryset().select_related("section")
+        if not self.request.user.has_perm("news.change_article"):
+            # A reporter sees what is published and their own drafts, not the
+            # drafts of others.
+            articles = articles.filter(Q(live=True) | Q(owner=self.request.user))
+        return articles
+
+
+class ArticleCreateView(CreateView):
+    def save_instance(self):
+        # The writer owns the article: as a reporter, it is theirs to edit.
+        self.form.instance.owner = self.request.user
+        return super().save_instance()
+
+
+class InstancePermissionMixin:
+    """Wagtail's edit and delete views check only that the user may edit or delete
+    some article; a reporter may edit only their own, and nobody deletes a
+    published one (newsroom.permissions). Reverting to a revision is covered too:
+    Wagtail derives its view from the edit view."""
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if not self.user_has_permission_for_instance(self.permission_required, article):
+            raise PermissionDenied
+        return article
+
+
+class ArticleEditView(InstancePermissionMixin, EditView):
+    pass
+
+
+class ArticleDeleteView(InstancePermissionMixin, DeleteView):
+    pass
 
 
 class ArticleViewSet(SnippetViewSet):
     model = Article
     index_view_class = ArticleIndexView
+    add_view_class = ArticleCreateView
+    edit_view_class = ArticleEditView
+    delete_view_class = ArticleDeleteView
     icon = "doc-full"
     menu_label = _("Bài viết")
     menu_order = 100

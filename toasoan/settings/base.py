@@ -17,6 +17,7 @@ ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
 INSTALLED_APPS = [
     "toasoan.core",
     "toasoan.news",
+    "toasoan.newsroom",
     "toasoan.videos",
     "toasoan.importers",
     "toasoan.search",

@@ -1,10 +1,9 @@
 """Editors work on articles in Wagtail's admin, in Vietnamese."""
 
-import json
-
 import pytest
 from django.contrib.auth import get_user_model
 
+from conftest import draftail, formsets
 from toasoan.news.models import Article, Keyword
 
 pytestmark = pytest.mark.django_db
@@ -15,24 +14,6 @@ def editor_client(client):
     user = get_user_model().objects.create_superuser("bientap", "b@example.vn", "x")
     client.force_login(user)
     return client
-
-
-def draftail(text: str) -> str:
-    return json.dumps(
-        {
-            "blocks": [
-                {
-                    "key": "a1b2c",
-                    "type": "unstyled",
-                    "text": text,
-                    "depth": 0,
-                    "inlineStyleRanges": [],
-                    "entityRanges": [],
-                }
-            ],
-            "entityMap": {},
-        }
-    )
 
 
 def test_admin_speaks_vietnamese_and_lists_articles(editor_client, make_article):
@@ -51,26 +32,6 @@ def test_admin_speaks_vietnamese_and_lists_articles(editor_client, make_article)
     assert "Trang tổng quan" in editor_client.get("/admin/").content.decode()
 
 
-def formsets(bylines: list[str]) -> dict:
-    """The inline formsets' management fields, with one byline form per name."""
-    data = {
-        "bylines-TOTAL_FORMS": str(len(bylines)),
-        "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "1",
-        "bylines-MAX_NUM_FORMS": "1000",
-        "related_links-TOTAL_FORMS": "0",
-        "related_links-INITIAL_FORMS": "0",
-        "related_links-MIN_NUM_FORMS": "0",
-        "related_links-MAX_NUM_FORMS": "1000",
-        "action-publish": "action-publish",
-    }
-    for n, name in enumerate(bylines):
-        data |= {f"bylines-{n}-name": name, f"bylines-{n}-author": "",
-                 f"bylines-{n}-ORDER": str(n + 1), f"bylines-{n}-id": "",
-                 f"bylines-{n}-DELETE": ""}  # fmt: skip
-    return data
-
-
 def test_editor_creates_and_publishes_an_article(editor_client, section, client):
     Keyword.for_name("Đà Nẵng")  # an existing keyword, typed differently below
     form = {
@@ -82,6 +43,7 @@ def test_editor_creates_and_publishes_an_article(editor_client, section, client)
         "keywords": "đà nẵng, du lịch, Du lịch",
         "slug": "",
         **formsets(["Cao Biền"]),
+        "action-publish": "action-publish",
     }
     response = editor_client.post("/admin/snippets/news/article/add/", form)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -105,6 +67,7 @@ def test_an_article_without_title_or_byline_is_refused(editor_client, section):
         "section": section.pk,
         "published_at": "not a date",
         **formsets([]),
+        "action-publish": "action-publish",
     }
     response = editor_client.post("/admin/snippets/news/article/add/", form)
     assert response.status_code == 200

@@ -1,0 +1,187 @@
+"""Reporters write, editors return or approve, the editor-in-chief publishes: on
+every path, including POSTs no button would send."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from wagtail.models import TaskState, WorkflowState
+
+from conftest import draftail, formsets
+from toasoan.news.models import Article
+from toasoan.newsroom import roles
+
+pytestmark = pytest.mark.django_db
+ADMIN = "/admin/snippets/news/article"
+
+
+@pytest.fixture
+def staff():
+    def member(username, group):
+        user = get_user_model().objects.create_user(username, password="x")
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return {
+        "reporter": member("phongvien", roles.REPORTER),
+        "other_reporter": member("phongvien2", roles.REPORTER),
+        "editor": member("bientap", roles.EDITOR),
+        "chief": member("tongbientap", roles.EDITOR_IN_CHIEF),
+        "administrator": member("quantri", roles.ADMINISTRATOR),
+    }
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def article_form(section, title, action=None, **fields):
+    form = {
+        "title": title,
+        "lead": "Sapo.",
+        "body": draftail("Nội dung bài."),
+        "section": section.pk,
+        "published_at": "2026-11-20 08:30:00",
+        "keywords": "",
+        "slug": "",
+        **formsets(["Cao Biền"]),
+        **fields,
+    }
+    if action:
+        form[f"action-{action}"] = action
+    return form
+
+
+def test_the_four_groups_and_the_two_stage_workflow_exist():
+    assert set(Group.objects.values_list("name", flat=True)) == {
+        "Phóng viên",
+        "Biên tập viên",
+        "Tổng biên tập",
+        "Quản trị",
+    }
+    workflow = Article().get_workflow()
+    assert workflow.name == "Duyệt bài hai cấp"
+    tasks = [t.specific for t in workflow.tasks]
+    assert [(t.name, [g.name for g in t.groups.all()]) for t in tasks] == [
+        ("Biên tập viên duyệt", ["Biên tập viên"]),
+        ("Tổng biên tập duyệt đăng", ["Tổng biên tập"]),
+    ]
+
+
+def test_a_reporter_writes_but_cannot_publish_even_by_crafted_posts(
+    staff, as_user, section
+):
+    client = as_user(staff["reporter"])
+    response = client.post(
+        f"{ADMIN}/add/", article_form(section, "Tin của phóng viên", "publish")
+    )
+    article = Article.objects.get(title="Tin của phóng viên")
+    assert article.owner == staff["reporter"]
+    assert not article.live and article.live_revision is None
+    assert response.status_code in (302, 403)
+    edit = client.post(
+        f"{ADMIN}/edit/{article.pk}/",
+        article_form(section, "Tin của phóng viên, sửa", "publish"),
+    )
+    article.refresh_from_db()
+    assert not article.live, edit.status_code
+
+
+def test_a_reporter_cannot_touch_others_articles(staff, as_user, section, make_article):
+    published = make_article("Bài đã đăng của người khác")
+    draft = make_article("Bản nháp của người khác", publish=False)
+    draft.owner = staff["other_reporter"]
+    draft.save()
+    client = as_user(staff["reporter"])
+    for article in (published, draft):
+        assert client.get(f"{ADMIN}/edit/{article.pk}/").status_code in (302, 403)
+        client.post(f"{ADMIN}/edit/{article.pk}/", article_form(section, "Bị sửa trộm"))
+        client.post(f"{ADMIN}/delete/{article.pk}/")
+    client.post(f"{ADMIN}/unpublish/{published.pk}/")
+    published.refresh_from_db()
+    assert published.live and published.title == "Bài đã đăng của người khác"
+    assert Article.objects.filter(title="Bị sửa trộm").count() == 0
+    assert not published.revisions.filter(content__title="Bị sửa trộm").exists()
+    assert not draft.revisions.filter(content__title="Bị sửa trộm").exists()
+    assert Article.objects.count() == 2
+    listing = client.get(f"{ADMIN}/").content.decode()
+    assert "Bản nháp của người khác" not in listing
+
+
+def test_an_editor_edits_any_draft_but_publishes_nothing_directly(
+    staff, as_user, section, make_article
+):
+    draft = make_article("Bản nháp phóng viên", publish=False)
+    draft.owner = staff["reporter"]
+    draft.save()
+    client = as_user(staff["editor"])
+    client.post(
+        f"{ADMIN}/edit/{draft.pk}/",
+        article_form(section, "Bản nháp đã biên tập", "publish"),
+    )
+    draft.refresh_from_db()
+    assert draft.latest_revision.content["title"] == "Bản nháp đã biên tập"
+    assert not draft.live
+    live = make_article("Bài đang đăng")
+    client.post(f"{ADMIN}/unpublish/{live.pk}/")
+    live.refresh_from_db()
+    assert live.live
+
+
+def test_nobody_deletes_a_published_article(staff, as_user, make_article):
+    article = make_article("Bài phải lưu giữ")
+    superuser = get_user_model().objects.create_superuser("root", password="x")
+    for user in (staff["chief"], superuser):
+        as_user(user).post(f"{ADMIN}/delete/{article.pk}/")
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_submit_return_with_comment_resubmit_approve_twice_publishes(
+    staff, as_user, section
+):
+    reporter = as_user(staff["reporter"])
+    reporter.post(f"{ADMIN}/add/", article_form(section, "Lúa mùa bội thu", "submit"))
+    article = Article.objects.get()
+    state = WorkflowState.objects.get(object_id=str(article.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+
+    def act(user, action, **data):
+        task_state = TaskState.objects.get(
+            workflow_state__object_id=str(article.pk),
+            status=TaskState.STATUS_IN_PROGRESS,
+        )
+        return as_user(user).post(
+            f"{ADMIN}/workflow/action/{article.pk}/{action}/{task_state.pk}/", data
+        )
+
+    # The reporter and the editor-in-chief cannot take the section editor's step.
+    assert act(staff["reporter"], "approve").status_code in (302, 403)
+    assert act(staff["chief"], "approve").status_code in (302, 403)
+    assert state.current_task_state.task.name == "Biên tập viên duyệt"
+
+    act(staff["editor"], "reject", comment="Thiếu nguồn tin, bổ sung số liệu.")
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    page = as_user(staff["reporter"]).get(f"{ADMIN}/edit/{article.pk}/")
+    assert "Thiếu nguồn tin, bổ sung số liệu." in page.content.decode()
+
+    reporter = as_user(staff["reporter"])
+    reporter.post(
+        f"{ADMIN}/edit/{article.pk}/",
+        article_form(section, "Lúa mùa bội thu lớn", "restart-workflow"),
+    )
+    state = WorkflowState.objects.get(
+        object_id=str(article.pk), status=WorkflowState.STATUS_IN_PROGRESS
+    )
+    act(staff["editor"], "approve")
+    state.refresh_from_db()
+    assert state.current_task_state.task.name == "Tổng biên tập duyệt đăng"
+    article.refresh_from_db()
+    assert not article.live
+    act(staff["chief"], "approve", comment="")
+    article.refresh_from_db()
+    assert article.live and article.title == "Lúa mùa bội thu lớn"
