@@ -19,7 +19,12 @@ from modelcluster.contrib.taggit import ClusterTaggableManager, _ClusterTaggable
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TagBase, TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PublishingPanel,
+)
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -34,6 +39,7 @@ from wagtail.models import (
 
 from toasoan.core.richtext import sanitize_rich_text
 from toasoan.core.vietnamese import normalize_text, slugify_vi
+from toasoan.news.forms import ArticleForm
 
 
 class HomePage(Page):
@@ -192,9 +198,14 @@ class ArticleKeyword(TaggedItemBase):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> ArticleQuerySet:
-        """Live articles whose publish time has come."""
+    def public(self) -> ArticleQuerySet:
+        """Live articles whose publish time has come, withdrawn ones included:
+        their page stays, showing the withdrawal notice."""
         return self.filter(live=True, published_at__lte=timezone.now())
+
+    def published(self) -> ArticleQuerySet:
+        """What readers are shown: public and not withdrawn."""
+        return self.public().filter(withdrawn_at__isnull=True)
 
     def in_section(self, section: SectionPage) -> ArticleQuerySet:
         """Articles of a section and of the sections below it."""
@@ -289,6 +300,27 @@ class Article(
     )
     legacy_url = models.CharField(_("đường dẫn cũ"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+    # Corrections as the Law on Press requires: shown under the article, dated.
+    correction_note = models.TextField(
+        _("đính chính"),
+        blank=True,
+        help_text=_(
+            "Nội dung đính chính, hiển thị cuối bài cùng ngày đính chính. "
+            "Correction shown under the article with its date."
+        ),
+    )
+    corrected_at = models.DateTimeField(
+        _("ngày đính chính"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: lấy giờ đăng bản đính chính."),
+    )
+    # Withdrawn ("gỡ bài"): the page shows a notice instead of the content; the
+    # article and all its revisions stay. Set only through newsroom.corrections.
+    withdrawn_at = models.DateTimeField(
+        _("ngày gỡ bài"), null=True, blank=True, editable=False
+    )
+    withdrawal_reason = models.TextField(_("lý do gỡ bài"), blank=True, editable=False)
     # Who created it: a reporter may edit only their own articles.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -301,6 +333,7 @@ class Article(
     )
 
     objects = ArticleQuerySet.as_manager()
+    base_form_class = ArticleForm
 
     panels = [
         FieldPanel("title"),
@@ -310,6 +343,8 @@ class Article(
             [FieldPanel("section"), FieldPanel("published_at"), "is_lead_story"],
             heading=_("Xuất bản"),
         ),
+        # Go-live and expiry times, set in the admin's "Lên lịch" dialog.
+        PublishingPanel(),
         InlinePanel("bylines", heading=_("Tác giả"), min_num=1, label=_("tác giả")),
         FieldPanel("keywords"),
         MultiFieldPanel(
@@ -318,6 +353,11 @@ class Article(
         ),
         FieldPanel("video"),
         InlinePanel("related_links", heading=_("Bài liên quan"), label=_("bài")),
+        MultiFieldPanel(
+            [FieldPanel("correction_note"), FieldPanel("corrected_at")],
+            heading=_("Đính chính"),
+            classname="collapsed",
+        ),
         MultiFieldPanel(
             [FieldPanel("slug"), "legacy_id", "legacy_section_id", "legacy_url"],
             heading=_("Đường dẫn"),
@@ -329,28 +369,54 @@ class Article(
         verbose_name = _("Bài viết")
         verbose_name_plural = _("Bài viết")
         ordering = ["-published_at"]
+        permissions = [("withdraw_article", "Có thể gỡ bài đã đăng")]
         # "live" comes after the date: Django writes live=True as a bare column on
         # SQLite, which an index cannot match by equality, so a leading "live" would
         # force a sort of the whole section. Trailing, it still lets a section's
         # count, and with "id" a deep page's ids, come from the index alone
         # (PostgreSQL needs "id" named; SQLite keeps it in every index anyway).
+        # "withdrawn_at" is there for the same reason: readers' lists leave out
+        # withdrawn articles.
         indexes = [
             models.Index(
-                fields=["section", "-published_at", "live", "id"],
+                fields=["section", "-published_at", "live", "withdrawn_at", "id"],
                 name="article_section_idx",
             ),
-            models.Index(fields=["-published_at", "live"], name="article_latest_idx"),
+            models.Index(
+                fields=["-published_at", "live", "withdrawn_at"],
+                name="article_latest_idx",
+            ),
             models.Index(fields=["legacy_id"], name="article_legacy_idx"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
+    # Facts about the article as a whole, not about one version of its text: a
+    # revision published later must not reset them.
+    WHOLE_ARTICLE_FIELDS = (
+        "view_count",
+        "owner_id",
+        "withdrawn_at",
+        "withdrawal_reason",
+    )
+
+    def with_content_json(self, content):
+        article = super().with_content_json(content)
+        for name in self.WHOLE_ARTICLE_FIELDS:
+            setattr(article, name, getattr(self, name))
+        return article
+
     def clean(self):
         super().clean()
         self.body = sanitize_rich_text(self.body)
         if not self.title.strip():
             raise ValidationError({"title": _("Tiêu đề không được để trống.")})
+        self.correction_note = self.correction_note.strip()
+        if self.correction_note and not self.corrected_at:
+            self.corrected_at = timezone.now()
+        if not self.correction_note:
+            self.corrected_at = None
 
     def save(self, *args, **kwargs):
         self.body = sanitize_rich_text(self.body)

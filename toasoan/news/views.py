@@ -20,7 +20,7 @@ def _current_locale() -> Locale:
 
 def article_detail(request, slug: str, pk: int):
     article = get_object_or_404(
-        Article.objects.published().select_related(
+        Article.objects.public().select_related(
             "section", "featured_image", "video", "locale"
         ),
         pk=pk,
@@ -28,6 +28,11 @@ def article_detail(request, slug: str, pk: int):
     if slug != article.slug:
         # Titles change; the id is what a link means. Send old slugs on, permanently.
         return redirect(article.get_absolute_url(), permanent=True)
+    if article.withdrawn_at:
+        # Gone, and saying why, as the Law on Press asks; search engines drop it.
+        return render(
+            request, "news/article_withdrawn.html", {"article": article}, status=410
+        )
     return render(
         request,
         "news/article.html",
@@ -36,13 +41,13 @@ def article_detail(request, slug: str, pk: int):
 
 
 def article_by_id(request, pk: int):
-    article = get_object_or_404(Article.objects.published(), pk=pk)
+    article = get_object_or_404(Article.objects.public(), pk=pk)
     return redirect(article.get_absolute_url(), permanent=True)
 
 
 def legacy_article_redirect(request, legacy_section: int, legacy_id: int, rest=""):
     """The old portal's /tin-tuc/46/47082/<slug> (and /news/...) → the article."""
-    candidates = Article.objects.published().filter(legacy_id=legacy_id)
+    candidates = Article.objects.public().filter(legacy_id=legacy_id)
     article = (
         candidates.filter(legacy_section_id=legacy_section).first()
         or candidates.first()

@@ -12,3 +12,9 @@ class NewsroomConfig(AppConfig):
         from toasoan.newsroom.permissions import ArticlePermissionPolicy
 
         register_permission_policy(Article, ArticlePermissionPolicy(Article))
+
+        from wagtail.signals import published
+
+        from toasoan.newsroom.corrections import log_correction
+
+        published.connect(log_correction, sender=Article)

@@ -32,6 +32,7 @@ _EDITOR_IN_CHIEF = [
     *_EDITOR,
     ("news", "article", "publish_article"),
     ("news", "article", "unlock_article"),
+    ("news", "article", "withdraw_article"),
 ]
 _ADMINISTRATOR = [
     *_ADMIN_ACCESS,

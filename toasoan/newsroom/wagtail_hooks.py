@@ -1,8 +1,13 @@
-"""The newsroom's admin dashboard: what is scheduled, and what is overdue."""
+"""The newsroom in Wagtail's admin: the dashboard's scheduled articles, the
+withdraw and restore buttons, and our actions' names in the audit log."""
 
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets import ListingButton
 
+from toasoan.newsroom import views
+from toasoan.newsroom.corrections import LOG_ACTIONS, may_withdraw
 from toasoan.newsroom.scheduling import overdue_articles, scheduled_articles
 
 
@@ -20,3 +25,39 @@ class ScheduledArticlesPanel(Component):
 def add_scheduled_articles_panel(request, panels):
     if request.user.has_perm("news.add_article"):
         panels.append(ScheduledArticlesPanel())
+
+
+@hooks.register("register_admin_urls")
+def withdrawal_urls():
+    return [
+        path("bai-viet/<int:pk>/go-bai/", views.withdraw, name="article_withdraw"),
+        path("bai-viet/<int:pk>/khoi-phuc/", views.restore, name="article_restore"),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def withdrawal_buttons(snippet, user, next_url=None):
+    from toasoan.news.models import Article
+
+    if not isinstance(snippet, Article) or not snippet.live or not may_withdraw(user):
+        return
+    if snippet.withdrawn_at:
+        yield ListingButton(
+            "Khôi phục bài",
+            reverse("article_restore", args=[snippet.pk]),
+            icon_name="undo",
+            priority=60,
+        )
+    else:
+        yield ListingButton(
+            "Gỡ bài",
+            reverse("article_withdraw", args=[snippet.pk]),
+            icon_name="warning",
+            priority=60,
+        )
+
+
+@hooks.register("register_log_actions")
+def newsroom_log_actions(actions):
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)

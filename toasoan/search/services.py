@@ -20,7 +20,7 @@ from toasoan.search.models import IndexState
 from toasoan.search.query import SearchQuery, parse_query
 from toasoan.search.ranking import Candidate, Ranking, rank_page, window_for
 from toasoan.search.spelling import suggest_spelling
-from toasoan.search.syllables import KEY_VERSION, clean_text, syllables
+from toasoan.search.syllables import KEY_VERSION, clean_text, first_match, syllables
 from toasoan.search.typing import convert_typing
 
 SNIPPET_LENGTH = 220
@@ -51,7 +51,7 @@ def article_document(article: Article):
 
 def index_article(article: Article) -> None:
     """Put a published article in the index, or take out one that is not public."""
-    if not article.live:
+    if not article.live or article.withdrawn_at:
         remove_article(article.pk)
         return
     get_backend().upsert(article_document(article))
@@ -79,7 +79,9 @@ def reindex_all(
 ) -> int:
     """Rebuild the index from every live article; returns how many were indexed."""
     backend = get_backend()
-    articles = Article.objects.filter(live=True).order_by("pk")
+    articles = Article.objects.filter(live=True, withdrawn_at__isnull=True).order_by(
+        "pk"
+    )
     total = articles.count()
     done = 0
     with transaction.atomic():
@@ -172,9 +174,9 @@ def rank_articles(
     window = window_for(offset, limit)
     found = backend.candidates(query, filters, newest_first, window)
     dates = dict(
-        Article.objects.filter(pk__in=[pk for pk, _ in found], live=True).values_list(
-            "pk", "published_at"
-        )
+        Article.objects.filter(
+            pk__in=[pk for pk, _ in found], live=True, withdrawn_at__isnull=True
+        ).values_list("pk", "published_at")
     )
     candidates = [
         Candidate(pk, relevance, dates[pk]) for pk, relevance in found if pk in dates
@@ -244,10 +246,11 @@ def highlight(text: str, query: SearchQuery) -> SafeString:
 
 def snippet(article: Article, query: SearchQuery) -> SafeString:
     """A window of the lead or body around the first match, else the lead's start."""
-    matches = _matches(query)
+    keys = query.folded_keys
+    prefixes = tuple(t.folded[-1] for t in query.required if t.prefix)
     for source in (article.lead, html_to_text(article.body)):
         text = " ".join(clean_text(source or "").split())
-        first = next((s for s in syllables(text) if matches(s.folded)), None)
+        first = first_match(text, keys, prefixes)
         if first is None:
             continue
         start = max(0, first.start - SNIPPET_LENGTH // 3)

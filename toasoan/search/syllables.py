@@ -252,3 +252,54 @@ def has_marks(text: str) -> bool:
         unicodedata.combining(ch) or ch in "đĐ"
         for ch in unicodedata.normalize("NFD", text)
     )
+
+
+def _build_fold_table() -> dict[int, str]:
+    """One ASCII lower-case letter for each Latin letter with marks (and for A–Z),
+    so that folding keeps every character where it was."""
+    table = {ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = unicodedata.normalize("NFD", chr(code))[0].lower()
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    table[ord("đ")] = table[ord("Đ")] = "d"
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def fold_in_place(text: str) -> str:
+    """``text`` lower-cased without marks, character for character (same length,
+    same offsets): a cheap way to find where a folded key might be."""
+    return text.translate(_FOLD_TABLE)
+
+
+def first_match(
+    text: str, keys: set[str], prefixes: tuple[str, ...] = ()
+) -> Syllable | None:
+    """The first syllable of cleaned ``text`` whose folded key is in ``keys`` or
+    starts with one of ``prefixes``, without cutting the whole text: candidates are
+    found in ``fold_in_place(text)`` and only their surroundings are cut."""
+    words = [re.escape(k) for k in keys] + [re.escape(p) + "[a-z]*" for p in prefixes]
+    if not words:
+        return None
+    # A folded key's i may be written y ("ki" for "kỹ"); the check below decides.
+    alternatives = "|".join(w.replace("i", "[iy]") for w in sorted(words, key=len))
+    # No boundary before: a key may start inside a glued word ("HàNội").
+    pattern = re.compile(f"(?:{alternatives})(?![0-9])")
+    folded = fold_in_place(text)
+    for candidate in pattern.finditer(folded):
+        start = text.rfind(" ", 0, candidate.start()) + 1
+        end = text.find(" ", candidate.end())
+        piece = text[start : len(text) if end < 0 else end]
+        for syllable in syllables(piece):
+            if syllable.folded in keys or (
+                prefixes and syllable.folded.startswith(prefixes)
+            ):
+                at = start + syllable.start
+                return Syllable(
+                    syllable.text, at, at + len(syllable.text), syllable.folded,
+                    syllable.exact,
+                )  # fmt: skip
+    return None

@@ -1,6 +1,7 @@
 """Reporters write, editors return or approve, the editor-in-chief publishes: on
 every path, including POSTs no button would send."""
 
+import lxml.html
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -185,3 +186,68 @@ def test_submit_return_with_comment_resubmit_approve_twice_publishes(
     act(staff["chief"], "approve", comment="")
     article.refresh_from_db()
     assert article.live and article.title == "Lúa mùa bội thu lớn"
+    from wagtail.models import ModelLogEntry
+
+    logged = {
+        (entry.action, entry.user.username if entry.user else None)
+        for entry in ModelLogEntry.objects.for_instance(article)
+    }
+    assert {
+        ("wagtail.create", "phongvien"),
+        ("wagtail.workflow.start", "phongvien"),
+        ("wagtail.workflow.reject", "bientap"),
+        ("wagtail.edit", "phongvien"),
+        ("wagtail.workflow.approve", "bientap"),
+        ("wagtail.workflow.approve", "tongbientap"),
+        ("wagtail.publish", "tongbientap"),
+    } <= logged, logged
+
+
+@pytest.mark.parametrize(
+    "fields, field, message",
+    [
+        ({"go_live_at": "2020-01-01 08:00:00"}, "go_live_at", "Thời điểm đăng đã qua"),
+        (
+            {"go_live_at": "2031-01-02 08:00:00", "expire_at": "2031-01-01 08:00:00"},
+            "expire_at",
+            "",
+        ),
+        ({"go_live_at": "31/02/2031 25:61"}, "go_live_at", ""),
+        ({"title": ""}, "title", ""),
+        ({"title": "Tin " * 1_250}, "title", "300"),
+    ],
+)
+def test_bad_schedules_and_titles_are_refused_and_nothing_is_lost(
+    staff, as_user, section, make_article, fields, field, message
+):
+    article = make_article("Bài gốc không được mất")
+    client = as_user(staff["chief"])
+    form = article_form(section, "Bài gốc không được mất", "publish")
+    form.update(fields)
+    response = client.post(f"{ADMIN}/edit/{article.pk}/", form)
+    assert response.status_code == 200  # the form again, with the error
+    page = lxml.html.fromstring(response.content)
+    shown = " ".join(e.text_content() for e in page.cssselect(".error-message"))
+    assert shown.strip(), "the form shows what is wrong"
+    assert message in shown
+    article.refresh_from_db()
+    assert article.live and article.title == "Bài gốc không được mất"
+    assert article.revisions.count() == 1
+
+
+def test_html_in_text_fields_is_stored_harmlessly(staff, as_user, section, client):
+    editor = as_user(staff["chief"])
+    hostile = '<img src=x onerror=alert(1)><script>alert("t")</script>'
+    form = article_form(
+        section, f"Tiêu đề {hostile}", "publish", lead=f"Sapo {hostile}"
+    )
+    form["body"] = draftail(f"Nội dung {hostile}")
+    form["correction_note"] = f"Đính chính {hostile}"
+    editor.post(f"{ADMIN}/add/", form)
+    article = Article.objects.get()
+    response = client.get(article.get_absolute_url())
+    page = lxml.html.fromstring(response.content)
+    assert not page.xpath("//*[@onerror]")
+    assert not [s for s in page.iter("script") if "alert" in (s.text or "")]
+    assert "<script>alert" in page.cssselect("h1")[0].text  # shown as text
+    assert "Đính chính" in page.cssselect(".article__correction")[0].text_content()

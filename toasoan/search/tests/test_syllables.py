@@ -100,3 +100,15 @@ def test_telex_and_vni_typing_is_read(typed, meant):
 )
 def test_syllables_glued_by_stripped_html_come_apart(glued, expected):
     assert [s.text for s in syllables(clean_text(glued))] == expected
+
+
+def test_first_match_finds_the_first_real_syllable_quickly():
+    from toasoan.search.syllables import first_match
+
+    text = clean_text("Khoa học kỹ thuật ở HàNội và Hòa Bình; hoa nở.")
+    assert first_match(text, {"hoa"}).text == "Hòa"  # not inside "Khoa"
+    assert first_match(text, {"ki"}).text == "kỹ"  # kĩ = kỹ
+    assert first_match(text, {"noi"}).text == "Nội"  # inside a glued word
+    assert first_match(text, set(), ("thu",)).text == "thuật"
+    assert first_match(text, {"hoan"}) is None
+    assert first_match(text, set()) is None
