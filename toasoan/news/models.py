@@ -401,6 +401,19 @@ class Article(
         "withdrawal_reason",
     )
 
+    def get_lock(self):
+        # An editing lock left behind by a closed tab lapses (newsroom.locking);
+        # a workflow's lock still holds.
+        from toasoan.newsroom.locking import lock_is_stale
+
+        if not lock_is_stale(self):
+            return super().get_lock()
+        self.locked = False
+        try:
+            return super().get_lock()
+        finally:
+            self.locked = True
+
     def with_content_json(self, content):
         article = super().with_content_json(content)
         for name in self.WHOLE_ARTICLE_FIELDS:

@@ -62,7 +62,15 @@ class InstancePermissionMixin:
 
 
 class ArticleEditView(InstancePermissionMixin, EditView):
-    pass
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Opening the form (or saving it) takes or renews the editing lock, so
+        # others see who is writing (newsroom.locking).
+        from toasoan.newsroom.locking import lock_for_editing
+
+        if self.view_name == "edit" and lock_for_editing(self.object, request.user):
+            self.lock = self.get_lock()
+            self.locked_for_user = self.lock and self.lock.for_user(request.user)
 
 
 class ArticleDeleteView(InstancePermissionMixin, DeleteView):

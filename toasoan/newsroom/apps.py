@@ -13,8 +13,11 @@ class NewsroomConfig(AppConfig):
 
         register_permission_policy(Article, ArticlePermissionPolicy(Article))
 
-        from wagtail.signals import published
+        from wagtail.signals import published, workflow_submitted
 
         from toasoan.newsroom.corrections import log_correction
+        from toasoan.newsroom.locking import release_edit_lock
 
         published.connect(log_correction, sender=Article)
+        published.connect(release_edit_lock, sender=Article)
+        workflow_submitted.connect(release_edit_lock)

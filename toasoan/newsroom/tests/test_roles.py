@@ -251,3 +251,47 @@ def test_html_in_text_fields_is_stored_harmlessly(staff, as_user, section, clien
     assert not [s for s in page.iter("script") if "alert" in (s.text or "")]
     assert "<script>alert" in page.cssselect("h1")[0].text  # shown as text
     assert "Đính chính" in page.cssselect(".article__correction")[0].text_content()
+
+
+def test_an_article_being_edited_is_locked_for_others_until_submitted(
+    staff, as_user, section, make_article
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = make_article("Bài đang viết", publish=False)
+    article.owner = staff["reporter"]
+    article.save()
+    as_user(staff["reporter"]).get(f"{ADMIN}/edit/{article.pk}/")
+    article.refresh_from_db()
+    assert article.locked and article.locked_by == staff["reporter"]
+
+    editor = as_user(staff["editor"])
+    page = editor.get(f"{ADMIN}/edit/{article.pk}/").content.decode()
+    assert "phongvien" in page  # who holds it is shown
+    editor.post(
+        f"{ADMIN}/edit/{article.pk}/", article_form(section, "Biên tập chen ngang")
+    )
+    assert not article.revisions.filter(content__title="Biên tập chen ngang").exists()
+
+    # The editor-in-chief forces it open.
+    as_user(staff["chief"]).post(f"{ADMIN}/unlock/{article.pk}/")
+    article.refresh_from_db()
+    assert not article.locked
+
+    # A lock left behind lapses after half an hour.
+    as_user(staff["reporter"]).get(f"{ADMIN}/edit/{article.pk}/")
+    type(article).objects.filter(pk=article.pk).update(
+        locked_at=timezone.now() - timedelta(minutes=31)
+    )
+    as_user(staff["editor"]).get(f"{ADMIN}/edit/{article.pk}/")
+    article.refresh_from_db()
+    assert article.locked_by == staff["editor"]
+
+    # Submitting gives the lock back.
+    as_user(staff["editor"]).post(
+        f"{ADMIN}/edit/{article.pk}/", article_form(section, "Bài đang viết", "submit")
+    )
+    article.refresh_from_db()
+    assert not article.locked
