@@ -321,16 +321,22 @@ class PostgreSQLBackend:
         """Up to ``limit`` (article id, relevance) pairs, best or newest first."""
         where, params = self._where(query, filters)
         folded, exact = self.tsqueries(query)
-        rank = (
-            f"ts_rank_cd({self._RANK_WEIGHTS}, s.folded, to_tsquery('simple', %s)) "
-            f"+ ts_rank_cd({self._RANK_WEIGHTS}, s.exact, to_tsquery('simple', %s))"
-        )
+        rank = f"ts_rank_cd({self._RANK_WEIGHTS}, s.folded, to_tsquery('simple', %s))"
+        rank_params = [folded]
+        if any(t.accented for t in query.required):
+            # Reading the exact vector costs as much as the folded one: only when
+            # the reader typed marks is it worth it.
+            rank += (
+                f" + ts_rank_cd({self._RANK_WEIGHTS}, s.exact, "
+                "to_tsquery('simple', %s))"
+            )
+            rank_params.append(exact)
         order = "a.published_at DESC, s.article_id DESC" if newest_first else "2 DESC"
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT s.article_id, {rank} {self._from(filters, newest_first)} "
                 f"WHERE {where} ORDER BY {order} LIMIT %s",
-                [folded, exact, *params, limit],
+                [*rank_params, *params, limit],
             )
             return cursor.fetchall()
 
