@@ -64,11 +64,15 @@ class InstancePermissionMixin:
 class ArticleEditView(InstancePermissionMixin, EditView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        # Opening the form (or saving it) takes or renews the editing lock, so
-        # others see who is writing (newsroom.locking).
+        # Saving a change takes or renews the editing lock, so others see who is
+        # writing (newsroom.locking).
         from toasoan.newsroom.locking import lock_for_editing
 
-        if self.view_name == "edit" and lock_for_editing(self.object, request.user):
+        if (
+            self.view_name == "edit"
+            and request.method == "POST"
+            and lock_for_editing(self.object, request.user)
+        ):
             self.lock = self.get_lock()
             self.locked_for_user = self.lock and self.lock.for_user(request.user)
 

@@ -13,11 +13,19 @@ class NewsroomConfig(AppConfig):
 
         register_permission_policy(Article, ArticlePermissionPolicy(Article))
 
-        from wagtail.signals import published, workflow_submitted
+        from wagtail.signals import (
+            published,
+            task_approved,
+            task_rejected,
+            task_submitted,
+            workflow_submitted,
+        )
 
         from toasoan.newsroom.corrections import log_correction
         from toasoan.newsroom.locking import release_edit_lock
 
         published.connect(log_correction, sender=Article)
         published.connect(release_edit_lock, sender=Article)
-        workflow_submitted.connect(release_edit_lock)
+        handing_on = (workflow_submitted, task_submitted, task_approved, task_rejected)
+        for handed_on in handing_on:
+            handed_on.connect(release_edit_lock)

@@ -1,8 +1,10 @@
-"""An article being edited is locked for others, with its owner shown (Wagtail's
-lock message); the lock is taken when the edit form opens, given back when the
-article is submitted or published, and lapses after EDIT_LOCK_MINUTES without
-a save, so that a closed browser tab does not block the desk. The
-editor-in-chief can force-unlock at any time (Wagtail's unlock permission)."""
+"""An article being edited is locked for others, with its holder shown (Wagtail's
+lock message). The lock is taken by the first save of a change (Wagtail autosaves
+as one types), not by opening the form: a reviewer who only reads or approves
+takes nothing. It is given back when the article is submitted, returned, approved
+or published, and lapses after EDIT_LOCK_MINUTES without a save, so that a closed
+browser tab does not block the desk. The editor-in-chief can force-unlock at any
+time (Wagtail's unlock permission)."""
 
 from __future__ import annotations
 
@@ -42,13 +44,18 @@ def lock_for_editing(article, user) -> bool:
 
 
 def release_edit_lock(sender=None, instance=None, **kwargs) -> None:
-    """Submitted or published: the writer's turn is over (signal receiver)."""
+    """Submitted, returned, approved or published: whoever held the article has
+    handed it on (signal receiver)."""
     from toasoan.news.models import Article
 
+    if hasattr(instance, "workflow_state"):  # a task state: approved, returned
+        instance = instance.workflow_state
     article = getattr(instance, "content_object", instance)
-    if not isinstance(article, Article) or not article.locked:
+    if not isinstance(article, Article):
         return
-    type(article).objects.filter(pk=article.pk).update(
+    # The instance a signal carries may have been loaded before the lock was
+    # taken in this very request: ask the database, not the instance.
+    Article.objects.filter(pk=article.pk, locked=True).update(
         locked=False, locked_by=None, locked_at=None
     )
     article.locked, article.locked_by, article.locked_at = False, None, None

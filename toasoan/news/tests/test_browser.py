@@ -1,42 +1,16 @@
 """A reader in Debian's chromium: the seed article and the home page on a phone."""
 
-import os
-import shutil
-import tempfile
-
 import pytest
 
 from toasoan.importers.services import import_text_article
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server is another thread, so the data must be committed. One test
-    # only: the flush after a transactional test removes the migrations' home page.
+    # The live server is another thread, so the data must be committed. The flush
+    # after a transactional test empties what migrations made: the home fixture
+    # rebuilds it (conftest).
     pytest.mark.django_db(transaction=True),
 ]
-
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        message = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=executable, args=CHROMIUM_FLAGS
-        )
-        yield context
-        context.close()
 
 
 def test_reader_reads_the_seed_article_and_the_home_page_on_a_phone(

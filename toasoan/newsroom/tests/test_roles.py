@@ -173,8 +173,10 @@ def test_submit_return_with_comment_resubmit_approve_twice_publishes(
     reporter = as_user(staff["reporter"])
     reporter.post(
         f"{ADMIN}/edit/{article.pk}/",
-        article_form(section, "Lúa mùa bội thu lớn", "restart-workflow"),
+        article_form(section, "Lúa mùa bội thu lớn", "submit"),
     )
+    article.refresh_from_db()
+    assert not article.locked  # handed on to the editor, who can act on it
     state = WorkflowState.objects.get(
         object_id=str(article.pk), status=WorkflowState.STATUS_IN_PROGRESS
     )
@@ -263,7 +265,11 @@ def test_an_article_being_edited_is_locked_for_others_until_submitted(
     article = make_article("Bài đang viết", publish=False)
     article.owner = staff["reporter"]
     article.save()
-    as_user(staff["reporter"]).get(f"{ADMIN}/edit/{article.pk}/")
+    reporter = as_user(staff["reporter"])
+    reporter.get(f"{ADMIN}/edit/{article.pk}/")
+    article.refresh_from_db()
+    assert not article.locked  # opening the form takes nothing
+    reporter.post(f"{ADMIN}/edit/{article.pk}/", article_form(section, "Bài đang viết"))
     article.refresh_from_db()
     assert article.locked and article.locked_by == staff["reporter"]
 
@@ -281,11 +287,15 @@ def test_an_article_being_edited_is_locked_for_others_until_submitted(
     assert not article.locked
 
     # A lock left behind lapses after half an hour.
-    as_user(staff["reporter"]).get(f"{ADMIN}/edit/{article.pk}/")
+    as_user(staff["reporter"]).post(
+        f"{ADMIN}/edit/{article.pk}/", article_form(section, "Bài đang viết")
+    )
     type(article).objects.filter(pk=article.pk).update(
         locked_at=timezone.now() - timedelta(minutes=31)
     )
-    as_user(staff["editor"]).get(f"{ADMIN}/edit/{article.pk}/")
+    as_user(staff["editor"]).post(
+        f"{ADMIN}/edit/{article.pk}/", article_form(section, "Bài đã biên tập")
+    )
     article.refresh_from_db()
     assert article.locked_by == staff["editor"]
 
