@@ -55,7 +55,9 @@ def release_edit_lock(sender=None, instance=None, **kwargs) -> None:
         return
     # The instance a signal carries may have been loaded before the lock was
     # taken in this very request: ask the database, not the instance.
-    Article.objects.filter(pk=article.pk, locked=True).update(
+    released = Article.objects.filter(pk=article.pk, locked=True).update(
         locked=False, locked_by=None, locked_at=None
     )
     article.locked, article.locked_by, article.locked_at = False, None, None
+    if released:
+        log(article, "wagtail.unlock", user=kwargs.get("user"))

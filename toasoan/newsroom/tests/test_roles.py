@@ -299,9 +299,57 @@ def test_an_article_being_edited_is_locked_for_others_until_submitted(
     article.refresh_from_db()
     assert article.locked_by == staff["editor"]
 
-    # Submitting gives the lock back.
+    # Submitting gives the lock back; taking and giving back are in the log.
     as_user(staff["editor"]).post(
         f"{ADMIN}/edit/{article.pk}/", article_form(section, "Bài đang viết", "submit")
     )
     article.refresh_from_db()
     assert not article.locked
+    from wagtail.models import ModelLogEntry
+
+    actions = [
+        (e.action, e.user.username if e.user else None)
+        for e in ModelLogEntry.objects.for_instance(article).order_by("timestamp", "pk")
+        if e.action in ("wagtail.lock", "wagtail.unlock")
+    ]
+    assert actions[0] == ("wagtail.lock", "phongvien")
+    assert actions[-1] == ("wagtail.unlock", "bientap")
+
+
+def test_editors_compare_two_revisions_and_roll_back(
+    staff, as_user, section, make_article, client
+):
+    article = make_article("Tiêu đề ban đầu", lead="Sapo ban đầu.")
+    first = article.live_revision
+    article.title, article.lead = "Tiêu đề sửa lần hai", "Sapo đã sửa."
+    article.save_revision().publish()
+    second = article.latest_revision
+    chief = as_user(staff["chief"])
+    history = chief.get(f"{ADMIN}/history/{article.pk}/")
+    assert history.status_code == 200
+    compare = chief.get(
+        f"{ADMIN}/history/{article.pk}/revisions/compare/{first.pk}...{second.pk}/"
+    )
+    page = lxml.html.fromstring(compare.content)
+    text = page.text_content()
+    assert "Tiêu đề ban đầu" in text and "Tiêu đề sửa lần hai" in text
+    assert page.cssselect("del, .deletion") and page.cssselect("ins, .addition")
+    # Roll back: the old revision's form, published again.
+    revert = chief.get(f"{ADMIN}/history/{article.pk}/revisions/{first.pk}/revert/")
+    form = lxml.html.fromstring(revert.content)
+    assert form.cssselect("#id_title")[0].get("value") == "Tiêu đề ban đầu"
+    chief.post(
+        f"{ADMIN}/history/{article.pk}/revisions/{first.pk}/revert/",
+        article_form(section, "Tiêu đề ban đầu", "publish", lead="Sapo ban đầu."),
+    )
+    article.refresh_from_db()
+    assert article.title == "Tiêu đề ban đầu" and article.live
+    assert article.revisions.count() == 3  # nothing rewritten: a new revision
+    # A reporter cannot roll back someone else's article.
+    reporter = as_user(staff["reporter"])
+    reporter.post(
+        f"{ADMIN}/history/{article.pk}/revisions/{second.pk}/revert/",
+        article_form(section, "Tiêu đề sửa lần hai", "publish"),
+    )
+    article.refresh_from_db()
+    assert article.title == "Tiêu đề ban đầu"
