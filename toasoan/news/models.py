@@ -40,6 +40,7 @@ from wagtail.models import (
 from toasoan.core.richtext import sanitize_rich_text
 from toasoan.core.vietnamese import normalize_text, slugify_vi
 from toasoan.news.forms import ArticleForm
+from toasoan.newsroom.panels import EditorialCommentsPanel
 
 
 class HomePage(Page):
@@ -353,6 +354,10 @@ class Article(
         ),
         FieldPanel("video"),
         InlinePanel("related_links", heading=_("Bài liên quan"), label=_("bài")),
+        MultiFieldPanel(
+            [EditorialCommentsPanel()],
+            heading=_("Bình luận biên tập"),
+        ),
         MultiFieldPanel(
             [FieldPanel("correction_note"), FieldPanel("corrected_at")],
             heading=_("Đính chính"),

@@ -19,6 +19,7 @@ LOG_ACTIONS = {
     "toasoan.correct": ("Đính chính", "Đính chính bài viết"),
     "toasoan.withdraw": ("Gỡ bài", "Gỡ bài khỏi trang"),
     "toasoan.restore": ("Khôi phục bài", "Khôi phục bài đã gỡ"),
+    "toasoan.comment": ("Bình luận", "Bình luận biên tập"),
 }
 
 

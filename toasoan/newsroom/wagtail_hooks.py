@@ -1,5 +1,6 @@
-"""The newsroom in Wagtail's admin: the dashboard's scheduled articles, the
-withdraw and restore buttons, and our actions' names in the audit log."""
+"""The newsroom in Wagtail's admin: the dashboard's scheduled articles and
+mentions, the withdraw and restore buttons, editorial comments, and our actions'
+names in the audit log."""
 
 from django.urls import path, reverse
 from wagtail import hooks
@@ -7,6 +8,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import ListingButton
 
 from toasoan.newsroom import views
+from toasoan.newsroom.comments import mentions_of
 from toasoan.newsroom.corrections import LOG_ACTIONS, may_withdraw
 from toasoan.newsroom.scheduling import overdue_articles, scheduled_articles
 
@@ -21,10 +23,23 @@ class ScheduledArticlesPanel(Component):
         return {"scheduled": scheduled, "overdue": overdue_articles(items=scheduled)}
 
 
+class MentionsPanel(Component):
+    name = "editorial_mentions"
+    template_name = "newsroom/mentions_panel.html"
+    order = 95
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        return {"mentions": mentions_of(self.user)}
+
+
 @hooks.register("construct_homepage_panels")
-def add_scheduled_articles_panel(request, panels):
+def add_newsroom_panels(request, panels):
     if request.user.has_perm("news.add_article"):
         panels.append(ScheduledArticlesPanel())
+        panels.append(MentionsPanel(request.user))
 
 
 @hooks.register("register_admin_urls")
@@ -32,6 +47,7 @@ def withdrawal_urls():
     return [
         path("bai-viet/<int:pk>/go-bai/", views.withdraw, name="article_withdraw"),
         path("bai-viet/<int:pk>/khoi-phuc/", views.restore, name="article_restore"),
+        path("bai-viet/<int:pk>/binh-luan/", views.comments, name="article_comments"),
     ]
 
 
