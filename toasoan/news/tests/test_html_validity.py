@@ -49,7 +49,14 @@ def test_reader_pages_are_valid_html(
         "Tin có ảnh & <ký tự> “đặc biệt”", keywords=["Thái Bình"], is_lead_story=True
     )
     other.bylines = [Byline(author=profile)]
+    other.correction_note = "Sửa tên địa danh & số liệu <đúng>."
     other.save()
+    withdrawn = make_article("Tin đã gỡ")
+    withdrawn.withdrawn_at, withdrawn.withdrawal_reason = (
+        other.published_at,
+        "Sai <nguồn>",
+    )
+    withdrawn.save()
     urls = {
         "home": "/",
         "section": f"/{section.slug}/",
@@ -61,11 +68,12 @@ def test_reader_pages_are_valid_html(
         "not-found": "/khong-co/",
         "search": "/tim-kiem/?q=thai+binh",
         "search-empty": "/tim-kiem/?q=khongcoketqua",
+        "withdrawn": withdrawn.get_absolute_url(),
     }
     files = []
     for name, url in urls.items():
         response = client.get(url)
-        assert response.status_code in (200, 404)
+        assert response.status_code in (200, 404, 410)
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
