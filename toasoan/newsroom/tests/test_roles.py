@@ -1,6 +1,9 @@
 """Reporters write, editors return or approve, the editor-in-chief publishes: on
 every path, including POSTs no button would send."""
 
+import json
+import re
+
 import lxml.html
 import pytest
 from django.contrib.auth import get_user_model
@@ -353,3 +356,20 @@ def test_editors_compare_two_revisions_and_roll_back(
     )
     article.refresh_from_db()
     assert article.title == "Tiêu đề ban đầu"
+
+
+def test_the_admin_speaks_vietnamese_where_wagtail_does_not(
+    staff, as_user, make_article
+):
+    article = make_article("Bài tiếng Việt", publish=False)
+    article.owner = staff["reporter"]
+    article.save()
+    client = as_user(staff["reporter"])
+    page = client.get(f"{ADMIN}/edit/{article.pk}/").content.decode()
+    for vietnamese in ("Lưu nháp", "Lên lịch đăng", "Thao tác khác"):
+        assert vietnamese in page
+    assert "Save draft" not in page
+    # Wagtail's scripts take their strings from Django's JavaScript catalogue.
+    script = client.get("/admin/jsi18n/").content.decode()
+    found = re.search(r'"Collapse all": (".*?")', script)
+    assert found and json.loads(found.group(1)) == "Thu gọn tất cả"
