@@ -51,6 +51,14 @@ def _safe(key: str) -> str:
     return re.sub(r"[^a-z0-9]", "", key)
 
 
+def _pairs_in(select: str, values: list) -> dict:
+    """``select ... WHERE column`` IN ``values``, as a dict of its two columns."""
+    placeholders = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{select} IN ({placeholders})", list(values))
+        return dict(cursor.fetchall())
+
+
 def _date_where(filters: SearchFilters) -> tuple[str, list]:
     clauses, params = [], []
     if filters.published_from:
@@ -176,26 +184,16 @@ class SQLiteBackend:
         if not article_ids:
             return {}
         text = " || char(10) || ".join(self.folded_columns)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid, {text} FROM {FTS_TABLE} WHERE rowid IN "
-                f"({', '.join(['%s'] * len(article_ids))})",
-                article_ids,
-            )
-            return dict(cursor.fetchall())
+        return _pairs_in(
+            f"SELECT rowid, {text} FROM {FTS_TABLE} WHERE rowid", article_ids
+        )
 
     def document_counts(self, keys: list[str]) -> dict[str, int]:
         """How many articles hold each key (folded or exact), from FTS5's vocabulary."""
         keys = [k for k in map(_safe, keys) if k]
         if not keys:
             return {}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT term, doc FROM {FTS_TABLE}_vocab WHERE term IN "
-                f"({', '.join(['%s'] * len(keys))})",
-                keys,
-            )
-            return dict(cursor.fetchall())
+        return _pairs_in(f"SELECT term, doc FROM {FTS_TABLE}_vocab WHERE term", keys)
 
     def keys_starting(self, prefix: str, limit: int = 300) -> dict[str, int]:
         prefix = _safe(prefix)

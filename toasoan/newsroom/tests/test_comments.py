@@ -23,9 +23,7 @@ def test_a_mention_reaches_the_colleague_on_the_dashboard_and_by_mail(
 ):
     reporter = member("phongvien", roles.REPORTER)
     editor = member("bientap", roles.EDITOR, email="bientap@dai.example.vn")
-    article = make_article("Lúa mùa Vũ Thư", publish=False)
-    article.owner = reporter
-    article.save()
+    article = make_article("Lúa mùa Vũ Thư", publish=False, owner=reporter)
     client.force_login(reporter)
     url = f"/admin/bai-viet/{article.pk}/binh-luan/"
     response = client.post(
@@ -60,9 +58,9 @@ def test_bad_comments_are_refused_and_nothing_stored(make_article, client, text)
 
 
 def test_only_those_who_may_edit_the_article_comment(make_article, client):
-    article = make_article("Bài của người khác", publish=False)
-    article.owner = member("phongvien2", roles.REPORTER)
-    article.save()
+    article = make_article(
+        "Bài của người khác", publish=False, owner=member("phongvien2", roles.REPORTER)
+    )
     client.force_login(member("phongvien", roles.REPORTER))
     url = f"/admin/bai-viet/{article.pk}/binh-luan/"
     assert client.post(url, {"text": "chen ngang"}).status_code in (302, 403)

@@ -97,9 +97,9 @@ def test_a_reporter_writes_but_cannot_publish_even_by_crafted_posts(
 
 def test_a_reporter_cannot_touch_others_articles(staff, as_user, section, make_article):
     published = make_article("Bài đã đăng của người khác")
-    draft = make_article("Bản nháp của người khác", publish=False)
-    draft.owner = staff["other_reporter"]
-    draft.save()
+    draft = make_article(
+        "Bản nháp của người khác", publish=False, owner=staff["other_reporter"]
+    )
     client = as_user(staff["reporter"])
     for article in (published, draft):
         assert client.get(f"{ADMIN}/edit/{article.pk}/").status_code in (302, 403)
@@ -119,9 +119,7 @@ def test_a_reporter_cannot_touch_others_articles(staff, as_user, section, make_a
 def test_an_editor_edits_any_draft_but_publishes_nothing_directly(
     staff, as_user, section, make_article
 ):
-    draft = make_article("Bản nháp phóng viên", publish=False)
-    draft.owner = staff["reporter"]
-    draft.save()
+    draft = make_article("Bản nháp phóng viên", publish=False, owner=staff["reporter"])
     client = as_user(staff["editor"])
     client.post(
         f"{ADMIN}/edit/{draft.pk}/",
@@ -265,9 +263,7 @@ def test_an_article_being_edited_is_locked_for_others_until_submitted(
 
     from django.utils import timezone
 
-    article = make_article("Bài đang viết", publish=False)
-    article.owner = staff["reporter"]
-    article.save()
+    article = make_article("Bài đang viết", publish=False, owner=staff["reporter"])
     reporter = as_user(staff["reporter"])
     reporter.get(f"{ADMIN}/edit/{article.pk}/")
     article.refresh_from_db()
@@ -361,9 +357,7 @@ def test_editors_compare_two_revisions_and_roll_back(
 def test_the_admin_speaks_vietnamese_where_wagtail_does_not(
     staff, as_user, make_article
 ):
-    article = make_article("Bài tiếng Việt", publish=False)
-    article.owner = staff["reporter"]
-    article.save()
+    article = make_article("Bài tiếng Việt", publish=False, owner=staff["reporter"])
     client = as_user(staff["reporter"])
     page = client.get(f"{ADMIN}/edit/{article.pk}/").content.decode()
     for vietnamese in ("Lưu nháp", "Lên lịch đăng", "Thao tác khác"):
