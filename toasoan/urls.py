@@ -5,12 +5,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from toasoan.audience import views as audience_views
 from toasoan.news import views as news_views
 from toasoan.search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The article page's view beacon (README, "Counting readers").
+    path("api/views/<str:article_id>", audience_views.view_beacon, name="view_beacon"),
     # The old portal's article URLs, kept alive for links and search engines.
     re_path(
         r"^(?:tin-tuc|news)/(?P<legacy_section>\d+)/(?P<legacy_id>\d+)(?:/(?P<rest>.*))?$",

@@ -17,9 +17,8 @@ from wagtail.models import Revision
 from toasoan.news.models import Article
 
 # Later than this after its time, a scheduled article is overdue: the worker
-# should have published it (it checks every WORKER_INTERVAL seconds).
+# should have published it (it checks every 2 seconds).
 GRACE = timedelta(seconds=60)
-WORKER_INTERVAL = 10
 
 
 @dataclass(frozen=True)

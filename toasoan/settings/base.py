@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "toasoan.core",
     "toasoan.news",
     "toasoan.newsroom",
+    "toasoan.audience",
     "toasoan.videos",
     "toasoan.importers",
     "toasoan.search",
@@ -132,6 +133,11 @@ LOCALE_PATHS = [PROJECT_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+
+# Counted views wait here for the worker to add them to the totals: a Redis list
+# when REDIS_URL is set, else files in VIEWS_QUEUE_DIR (toasoan/audience).
+VIEWS_REDIS_URL = os.environ.get("REDIS_URL") or None
+VIEWS_QUEUE_DIR = DATA_DIR / "views"
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))

@@ -10,7 +10,9 @@ SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="toasoan-test-media-"))  # noqa: F405
-# Uploaded files and renditions made by the tests go when the run ends.
+VIEWS_QUEUE_DIR = MEDIA_ROOT / "views"
+VIEWS_REDIS_URL = None  # tests that want Redis ask for it (REDIS_TEST_URL)
+# Uploaded files, renditions and queued views made by the tests go at the end.
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,7 +1,8 @@
-"""`python -m toasoan worker`: the newsroom's background worker. It publishes
-scheduled articles on time (within WORKER_INTERVAL seconds of their minute) and
-takes expired ones down. `make run` starts it beside the web server; in
-production run it as its own service (README, Production)."""
+"""`python -m toasoan worker`: the newsroom's background worker. Every round (2 s)
+it publishes scheduled articles that are due and takes expired ones down, and adds
+the queued reader views to the totals; now and then it forgets what privacy says
+to forget. `make run` starts it beside the web server; in production run it as
+its own service (README, Production)."""
 
 import logging
 import signal
@@ -10,14 +11,19 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from toasoan.newsroom.scheduling import WORKER_INTERVAL, publish_due
+from toasoan.audience.flushing import flush_views, forget_added_batches
+from toasoan.audience.recording import forget_old_secrets
+from toasoan.newsroom.scheduling import publish_due
 
 log = logging.getLogger("toasoan.worker")
+ROUND_SECONDS = 2.0
+HOUSEKEEPING_ROUNDS = 300  # every ten minutes
 
 
 class Command(BaseCommand):
     help = (
-        "Chạy nền: đăng bài hẹn giờ đúng phút. Background worker: scheduled publishing."
+        "Chạy nền: đăng bài hẹn giờ, cộng lượt xem. "
+        "Background worker: scheduled publishing, view counts."
     )
 
     def add_arguments(self, parser):
@@ -25,33 +31,46 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval",
             type=float,
-            default=WORKER_INTERVAL,
-            help=f"seconds between rounds (default {WORKER_INTERVAL})",
+            default=ROUND_SECONDS,
+            help=f"seconds between rounds (default {ROUND_SECONDS:g})",
         )
 
-    def handle(self, *args, once=False, interval=WORKER_INTERVAL, **options):
+    def handle(self, *args, once=False, interval=ROUND_SECONDS, **options):
         if interval <= 0:
-            interval = WORKER_INTERVAL
+            interval = ROUND_SECONDS
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         if not once:
-            self.stdout.write(f"Worker: kiểm tra bài hẹn giờ mỗi {interval:g} giây.")
+            self.stdout.write(f"Worker: một vòng mỗi {interval:g} giây.")
+        rounds = 0
         while not stopping:
             if not once:
                 # Between rounds, as between requests: drop a broken or aged
                 # connection (a database restart must not kill the worker).
                 close_old_connections()
-            try:
-                for article in publish_due():
-                    self.stdout.write(
-                        f"Đã đăng theo lịch: {article.title} ({article.pk})"
-                    )
-            except Exception:
-                # A failing round must not stop the worker: the next may succeed
-                # (a locked database, a lost connection).
-                log.exception("scheduled publishing failed")
+            self.run_round(housekeeping=rounds % HOUSEKEEPING_ROUNDS == 0)
+            rounds += 1
             if once:
                 break
             deadline = time.monotonic() + interval
             while not stopping and time.monotonic() < deadline:
                 time.sleep(min(0.5, interval))
+        if stopping:
+            self.duty("views", flush_views)  # a graceful stop leaves nothing queued
+
+    def run_round(self, housekeeping: bool) -> None:
+        for article in self.duty("scheduled publishing", publish_due) or []:
+            self.stdout.write(f"Đã đăng theo lịch: {article.title} ({article.pk})")
+        self.duty("views", flush_views)
+        if housekeeping:
+            self.duty("reader secrets", forget_old_secrets)
+            self.duty("added batches", forget_added_batches)
+
+    def duty(self, name, action):
+        try:
+            return action()
+        except Exception:
+            # A failing duty must not stop the worker: the next round may succeed
+            # (a locked database, a lost connection).
+            log.exception("worker: %s failed", name)
+            return None

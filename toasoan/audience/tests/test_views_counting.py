@@ -1,0 +1,229 @@
+"""Counting readers: the beacon, its refusals, and adding views exactly once."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import timedelta
+
+import lxml.html
+import pytest
+from django.utils import timezone
+
+from toasoan.audience.flushing import flush_views
+from toasoan.audience.models import AddedBatch, ArticleViewHour, ReaderKeySecret
+from toasoan.audience.recording import forget_old_secrets, queue_dir, secret_of_the_day
+from toasoan.news.models import Article
+
+pytestmark = pytest.mark.django_db
+PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Safari/604.1"
+ANDROID = "Mozilla/5.0 (Linux; Android 14; SM-A155F) Chrome/126.0 Mobile Safari/537.36"
+
+
+def beacon(client, article_id, agent=PHONE, ip="203.113.1.1", **extra):
+    return client.post(
+        f"/api/views/{article_id}", HTTP_USER_AGENT=agent, REMOTE_ADDR=ip, **extra
+    )
+
+
+def settle_and_flush():
+    """Two rounds, as the worker does: take the queue, then add it."""
+    flush_views()
+    for path in queue_dir().glob("processing-*.log"):
+        os.utime(path, (time.time() - 5, time.time() - 5))
+    return flush_views()
+
+
+def test_one_view_per_reader_per_half_hour_and_carrier_nat_is_many_readers(
+    client, make_article
+):
+    article = make_article("Bầu cử đại biểu Quốc hội", view_count=11_363)
+    assert beacon(client, article.pk).status_code == 204
+    for _ in range(3):  # reloads
+        beacon(client, article.pk)
+    # Another phone behind the same carrier address is another reader.
+    beacon(client, article.pk, agent=ANDROID)
+    assert settle_and_flush() == 2
+    article.refresh_from_db()
+    assert article.view_count == 11_365  # the imported total, plus two readers
+    assert ArticleViewHour.objects.get(article=article).views == 2
+    page = lxml.html.fromstring(client.get(article.get_absolute_url()).content)
+    assert page.cssselect(".article__views")[0].text == "11.365 lượt xem"
+    assert page.cssselect("main")[0].get("data-article-id") == str(article.pk)
+    assert settle_and_flush() == 0  # nothing is added twice
+
+
+def test_robots_and_scripts_do_not_count(client, make_article):
+    article = make_article("Tin cho máy đọc")
+    for agent in (
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        "facebookexternalhit/1.1",
+        "curl/8.5.0",
+        "python-requests/2.32",
+        "",
+        "x" * 600,
+    ):
+        assert beacon(client, article.pk, agent=agent).status_code == 204
+    assert settle_and_flush() == 0
+
+
+def test_bad_beacons_get_a_4xx_and_never_a_count(client, make_article):
+    article = make_article("Bài công khai")
+    draft = make_article("Bản nháp", publish=False)
+    withdrawn = make_article("Bài đã gỡ")
+    Article.objects.filter(pk=withdrawn.pk).update(withdrawn_at=timezone.now())
+    for missing in (draft.pk, withdrawn.pk, 999_999, 10**30):
+        assert beacon(client, missing).status_code == 404
+    for malformed in ("abc", "-1", "1.5", "%F0%9F%98%80", "١٢٣", "1;DROP"):
+        response = client.post(f"/api/views/{malformed}", HTTP_USER_AGENT=PHONE)
+        assert response.status_code == 404, malformed
+    assert client.get(f"/api/views/{article.pk}").status_code == 405
+    huge = client.post(
+        f"/api/views/{article.pk}",
+        data=b"\xff" * 100_000,
+        content_type="application/octet-stream",
+        HTTP_USER_AGENT=PHONE,
+    )
+    assert huge.status_code == 413
+    odd = beacon(client, article.pk, CONTENT_LENGTH="nhiều")
+    assert odd.status_code == 413
+    assert settle_and_flush() == 0
+
+
+def test_a_flood_from_one_reader_is_limited_but_not_a_whole_carrier(
+    client, make_article
+):
+    articles = [make_article(f"Tin {n}") for n in range(3)]
+    statuses = [beacon(client, articles[n % 3].pk).status_code for n in range(70)]
+    assert statuses.count(429) == 10  # 60 a minute per reader
+    # 200 different phones behind one address all count.
+    for n in range(200):
+        beacon(client, articles[0].pk, agent=f"{ANDROID} build/{n}", ip="10.0.0.1")
+    assert settle_and_flush() == 3 + 200
+
+
+def test_a_batch_is_added_exactly_once_even_after_a_crash(make_article):
+    article = make_article("Tin sau sự cố")
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0).isoformat()
+    lines = f"{article.pk}\t{hour}\n" * 5
+    added = queue_dir() / "processing-1-added.log"
+    added.write_text(lines)
+    AddedBatch.objects.create(name="processing-1-added")  # died before deleting
+    fresh = queue_dir() / "processing-2-fresh.log"
+    fresh.write_text(lines + "rác\tkhông phải số\n\n")
+    assert settle_and_flush() == 5
+    assert not added.exists() and not fresh.exists()
+    article.refresh_from_db()
+    assert article.view_count == 5
+
+
+def test_yesterdays_reader_secret_is_forgotten():
+    yesterday = timezone.now() - timedelta(days=1)
+    old = secret_of_the_day(yesterday)
+    assert secret_of_the_day() != old
+    forget_old_secrets()
+    assert list(ReaderKeySecret.objects.values_list("day", flat=True)) == [
+        timezone.localdate()
+    ]
+
+
+def test_redis_queue_counts_the_same(client, make_article, settings):
+    import redis
+
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {url}")
+        pytest.skip(f"Redis is not reachable at {url}")
+    settings.VIEWS_REDIS_URL = url
+    from toasoan.audience.recording import REDIS_QUEUE, redis_client
+
+    redis_client().delete(REDIS_QUEUE)
+    article = make_article("Tin qua Redis", view_count=264)
+    for n in range(5):
+        beacon(client, article.pk, agent=f"{PHONE} {n}")
+    beacon(client, article.pk, agent=f"{PHONE} 0")  # a reload
+    assert flush_views() == 5
+    assert flush_views() == 0
+    article.refresh_from_db()
+    assert article.view_count == 269
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kill_9_of_the_web_server_loses_no_acknowledged_view(tmp_path, settings):
+    """Embedded mode: beacons answered 204 are on disk before the answer."""
+    from django.conf import settings as django_settings
+
+    if "sqlite" not in django_settings.DATABASES["default"]["ENGINE"]:
+        pytest.skip("embedded mode is the SQLite set-up; runs once")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "toasoan.settings.dev",
+        "TOASOAN_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    env.pop("REDIS_URL", None)
+    python = [sys.executable, "-m", "toasoan"]
+    for setup in (["migrate", "--noinput"], ["load_demo"]):
+        subprocess.run([*python, *setup], env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [*python, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        acknowledged = 0
+        for n in range(40):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/views/{1 + n % 4}",
+                method="POST",
+                headers={"User-Agent": f"{PHONE} {uuid.uuid4()}"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    acknowledged += response.status == 204
+            except urllib.error.HTTPError:
+                pass
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(10)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    before = subprocess.run(
+        [*python, "shell", "-c",
+         "from toasoan.news.models import Article; "
+         "print(sum(Article.objects.values_list('view_count', flat=True)))"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    for _ in range(2):
+        subprocess.run([*python, "worker", "--once"], env=env, check=True)
+        time.sleep(1.1)
+    after = subprocess.run(
+        [*python, "shell", "-c",
+         "from toasoan.news.models import Article; "
+         "print(sum(Article.objects.values_list('view_count', flat=True)))"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert acknowledged == 40
+    assert int(after.stdout.split()[-1]) - int(before.stdout.split()[-1]) == 40
