@@ -86,7 +86,7 @@ class SectionPage(Page):
         verbose_name_plural = _("Chuyên mục")
 
     def get_context(self, request, *args, **kwargs):
-        from toasoan.news.services import paginate_articles
+        from toasoan.news.services import _most_read_lists, paginate_articles
 
         context = super().get_context(request, *args, **kwargs)
         articles = Article.objects.published().in_section(self).for_listing()
@@ -94,6 +94,7 @@ class SectionPage(Page):
             articles, request.GET.get("page"), count_key=f"section:{self.pk}"
         )
         context["subsections"] = self.get_children().live().specific()
+        context["most_read_lists"] = _most_read_lists(self.locale, self)
         return context
 
 

@@ -110,6 +110,13 @@ def most_read_articles(locale, limit: int = 5) -> list[Article]:
     return recent or list(published.most_read()[:limit])
 
 
+def _most_read_lists(locale, section=None):
+    # The audience app counts reads; news only shows its lists.
+    from toasoan.audience.most_read import most_read_lists
+
+    return most_read_lists(locale, section)
+
+
 def build_home_page(home: HomePage) -> dict:
     """Lead story, latest stories, a block per top-level section, most read."""
     published = Article.objects.published().in_locale(home.locale).for_listing()
@@ -128,6 +135,7 @@ def build_home_page(home: HomePage) -> dict:
         "latest_articles": latest,
         "section_blocks": section_blocks,
         "most_read": most_read_articles(home.locale),
+        "most_read_lists": _most_read_lists(home.locale),
     }
 
 

@@ -1,8 +1,9 @@
 """`python -m toasoan worker`: the newsroom's background worker. Every round (2 s)
 it publishes scheduled articles that are due and takes expired ones down, and adds
-the queued reader views to the totals; now and then it forgets what privacy says
-to forget. `make run` starts it beside the web server; in production run it as
-its own service (README, Production)."""
+the queued reader views to the totals; every minute it refreshes the "Đọc nhiều"
+lists; now and then it forgets what privacy says to forget. `make run` starts it
+beside the web server; in production run it as its own service (README,
+Production)."""
 
 import logging
 import signal
@@ -12,11 +13,13 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from toasoan.audience.flushing import flush_views, forget_added_batches
+from toasoan.audience.most_read import refresh_most_read
 from toasoan.audience.recording import forget_old_secrets
 from toasoan.newsroom.scheduling import publish_due
 
 log = logging.getLogger("toasoan.worker")
 ROUND_SECONDS = 2.0
+MOST_READ_ROUNDS = 30  # "Đọc nhiều" lists every minute
 HOUSEKEEPING_ROUNDS = 300  # every ten minutes
 
 
@@ -48,7 +51,7 @@ class Command(BaseCommand):
                 # Between rounds, as between requests: drop a broken or aged
                 # connection (a database restart must not kill the worker).
                 close_old_connections()
-            self.run_round(housekeeping=rounds % HOUSEKEEPING_ROUNDS == 0)
+            self.run_round(rounds)
             rounds += 1
             if once:
                 break
@@ -58,11 +61,13 @@ class Command(BaseCommand):
         if stopping:
             self.duty("views", flush_views)  # a graceful stop leaves nothing queued
 
-    def run_round(self, housekeeping: bool) -> None:
+    def run_round(self, rounds: int) -> None:
         for article in self.duty("scheduled publishing", publish_due) or []:
             self.stdout.write(f"Đã đăng theo lịch: {article.title} ({article.pk})")
         self.duty("views", flush_views)
-        if housekeeping:
+        if rounds % MOST_READ_ROUNDS == 0:
+            self.duty("most read", refresh_most_read)
+        if rounds % HOUSEKEEPING_ROUNDS == 0:
             self.duty("reader secrets", forget_old_secrets)
             self.duty("added batches", forget_added_batches)
 
