@@ -6,12 +6,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from toasoan.audience import views as audience_views
+from toasoan.core import views as core_views
 from toasoan.news import views as news_views
 from toasoan.search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/health", core_views.health, name="health"),
     # The article page's view beacon (README, "Counting readers").
     path("api/views/<str:article_id>", audience_views.view_beacon, name="view_beacon"),
     # The old portal's article URLs, kept alive for links and search engines.

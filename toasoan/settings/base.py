@@ -108,7 +108,16 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Embedded mode: one web process, its memory the cache. Django's default of
+    # 300 entries would evict the view counter's "already counted" marks (one per
+    # reader and article for 30 minutes) and count reloads; a million entries is
+    # some 200 MB at worst.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -138,6 +147,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 # when REDIS_URL is set, else files in VIEWS_QUEUE_DIR (toasoan/audience).
 VIEWS_REDIS_URL = os.environ.get("REDIS_URL") or None
 VIEWS_QUEUE_DIR = DATA_DIR / "views"
+# Behind a proxy that sets the reader's address in a header (e.g. X-Real-IP):
+# TOASOAN_CLIENT_IP_HEADER=HTTP_X_REAL_IP. Never set it without such a proxy.
+VIEWS_CLIENT_IP_HEADER = os.environ.get("TOASOAN_CLIENT_IP_HEADER") or None
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
