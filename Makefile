@@ -46,6 +46,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/large_section.py --write
 	$(BIN)/python bench/search.py --write
+	$(BIN)/python bench/views.py --write
 
 # Our Vietnamese for admin strings Wagtail leaves untranslated (needs gettext's
 # msgfmt; the compiled .mo files are committed so that nobody else needs it).
