@@ -52,24 +52,20 @@ def _flush_files() -> int:
 
 def _flush_redis() -> int:
     client = redis_client()
+    try:
+        # RENAME is atomic: beacons after it start a new list.
+        name = f"{PROCESSING}{time.time_ns()}-{uuid.uuid4().hex}"
+        client.rename(REDIS_QUEUE, f"{REDIS_QUEUE}:{name}")
+    except Exception as error:  # no queue: nothing was counted since
+        if "no such key" not in str(error).lower():
+            raise
+    # This round's batch, and any a round that died left behind, oldest first.
     added = 0
     for key in sorted(client.scan_iter(f"{REDIS_QUEUE}:{PROCESSING}*")):
         name = key.decode().rsplit(":", 1)[-1]
         lines = b"".join(client.lrange(key, 0, -1)).decode("utf-8", "replace")
         added += _add_batch(name, lines)
         client.delete(key)
-    name = f"{PROCESSING}{time.time_ns()}-{uuid.uuid4().hex}"
-    try:
-        # RENAME is atomic: beacons after it start a new list.
-        client.rename(REDIS_QUEUE, f"{REDIS_QUEUE}:{name}")
-    except Exception as error:  # no queue: nothing was counted since
-        if "no such key" not in str(error).lower():
-            raise
-        return added
-    key = f"{REDIS_QUEUE}:{name}"
-    lines = b"".join(client.lrange(key, 0, -1)).decode("utf-8", "replace")
-    added += _add_batch(name, lines)
-    client.delete(key)
     return added
 
 
