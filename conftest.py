@@ -25,9 +25,13 @@ def vn_time(*args) -> datetime:
 def _fresh_cache():
     from django.core.cache import cache
 
+    from toasoan.audience.recording import forget_in_memory_state
+
     cache.clear()
+    forget_in_memory_state()
     yield
     cache.clear()
+    forget_in_memory_state()
 
 
 @pytest.fixture

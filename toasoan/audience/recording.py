@@ -5,12 +5,18 @@ file in the data directory, opened in append mode for each view and written
 before the beacon is answered, so a `kill -9` of the web server loses nothing it
 acknowledged (the operating system has the bytes). The flusher
 (flushing.py, run by the worker) adds the queue to the totals every 2 seconds.
+
+With Redis, a beacon costs one round trip: a Lua script applies both limits,
+marks the reader as seen and queues the view atomically. The day's secret and
+whether an article is readable are kept in the process's memory, since asking
+Redis for them cost as much as the rest together (bench/RESULTS.md).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import time
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -39,8 +45,23 @@ def uses_redis() -> bool:
     return bool(settings.VIEWS_REDIS_URL)
 
 
+# The day's secret, per process: every process reads the same row, and the
+# secret never changes during its day.
+_secrets_in_memory: dict = {}
+
+
 def secret_of_the_day(now: datetime | None = None) -> bytes:
     day = timezone.localdate(now or timezone.now())
+    remembered = _secrets_in_memory.get(day)
+    if remembered is not None:
+        return remembered
+    secret = _shared_secret_of(day)
+    _secrets_in_memory.clear()  # the old day's secret must not linger either
+    _secrets_in_memory[day] = secret
+    return secret
+
+
+def _shared_secret_of(day) -> bytes:
     key = f"toasoan:reader-secret:{day.isoformat()}"
     secret = cache.get(key)
     if secret is None:
@@ -58,6 +79,8 @@ def secret_of_the_day(now: datetime | None = None) -> bytes:
 def forget_old_secrets(now: datetime | None = None) -> int:
     """Yesterday's and older secrets go: reader ids cannot be linked any more."""
     today = timezone.localdate(now or timezone.now())
+    for day in [day for day in _secrets_in_memory if day < today]:
+        del _secrets_in_memory[day]
     deleted, _ = ReaderKeySecret.objects.filter(day__lt=today).delete()
     return deleted
 
@@ -111,18 +134,39 @@ def redis_client():
 MAX_ARTICLE_ID = 2**62  # larger ids exist nowhere and overflow SQLite
 
 
+READABLE_SECONDS = 60  # a withdrawn article may gather views this long
+_readable_in_memory: dict[int, tuple[bool, float]] = {}
+READABLE_REMEMBERED = 100_000  # article ids; a flood of made-up ids clears it
+
+
 def is_readable(article_id: int) -> bool:
-    """Published and not withdrawn (kept a minute: the beacon must be cheap)."""
+    """Published and not withdrawn (kept a minute in the process's memory: the
+    beacon must be cheap)."""
     from toasoan.news.models import Article
 
     if not 0 < article_id < MAX_ARTICLE_ID:
         return False
-    key = f"toasoan:readable:{article_id}"
-    readable = cache.get(key)
-    if readable is None:
-        readable = Article.objects.published().filter(pk=article_id).exists()
-        cache.set(key, readable, 60)
+    remembered = _known_readable(article_id)
+    if remembered is not None:
+        return remembered
+    readable = Article.objects.published().filter(pk=article_id).exists()
+    if len(_readable_in_memory) >= READABLE_REMEMBERED:
+        _readable_in_memory.clear()
+    _readable_in_memory[article_id] = (readable, time.monotonic() + READABLE_SECONDS)
     return readable
+
+
+def forget_in_memory_state() -> None:
+    """For tests: a fresh database has other secrets and articles."""
+    _secrets_in_memory.clear()
+    _readable_in_memory.clear()
+
+
+def _known_readable(article_id: int) -> bool | None:
+    remembered = _readable_in_memory.get(article_id)
+    if remembered is None or remembered[1] <= time.monotonic():
+        return None
+    return remembered[0]
 
 
 def receive_beacon(
@@ -135,6 +179,8 @@ def receive_beacon(
     if is_robot(user_agent):
         return "robot"
     reader = reader_id(ip, user_agent, secret_of_the_day(now))
+    if uses_redis():
+        return _receive_with_redis(article_id, ip, reader, now)
     # Limits per reader first; the address limit is high, since a carrier's NAT
     # puts thousands of readers behind one address.
     if over_limit(f"toasoan:limit:reader:{reader}", READER_LIMIT) or over_limit(
@@ -147,3 +193,49 @@ def receive_beacon(
         return "repeat"
     append_view(article_id, now)
     return "counted"
+
+
+# Limits, the reader's mark and the queue in one atomic round trip. Mode "all"
+# does everything; "limits" only counts against the limits (the article is
+# still to be looked up); "count" only marks and queues (limits already taken).
+_BEACON_SCRIPT = """
+if ARGV[1] ~= 'count' then
+  for i = 1, 2 do
+    local n = redis.call('INCR', KEYS[i])
+    if n == 1 then redis.call('EXPIRE', KEYS[i], ARGV[2 + i * 2]) end
+    if n > tonumber(ARGV[1 + i * 2]) then return 'limited' end
+  end
+  if ARGV[1] == 'limits' then return 'ok' end
+end
+if not redis.call('SET', KEYS[3], 1, 'NX', 'EX', ARGV[2]) then return 'repeat' end
+redis.call('RPUSH', KEYS[4], ARGV[7])
+return 'counted'
+"""
+
+
+@lru_cache(maxsize=4)
+def _beacon_script_for(url: str):
+    return _redis_for(url).register_script(_BEACON_SCRIPT)
+
+
+def _receive_with_redis(article_id: int, ip: str, reader: str, now: datetime) -> str:
+    def run(mode: str) -> str:
+        keys = [
+            f"toasoan:limit:reader:{reader}",
+            f"toasoan:limit:address:{ip}",
+            f"toasoan:seen:{article_id}:{reader}",
+            REDIS_QUEUE,
+        ]
+        args = [mode, REREAD_WINDOW, *READER_LIMIT, *ADDRESS_LIMIT]
+        args.append(f"{article_id}\t{hour_of(now)}\n")
+        script = _beacon_script_for(settings.VIEWS_REDIS_URL)
+        return script(keys=keys, args=args).decode()
+
+    readable = _known_readable(article_id)
+    if readable is None:  # look it up only once the limits let the beacon in
+        if run("limits") == "limited":
+            return "limited"
+        return run("count") if is_readable(article_id) else "missing"
+    if not readable:
+        return "limited" if run("limits") == "limited" else "missing"
+    return run("all")

@@ -134,7 +134,9 @@ def test_yesterdays_reader_secret_is_forgotten():
     ]
 
 
-def test_redis_queue_counts_the_same(client, make_article, settings):
+@pytest.fixture
+def redis_views(settings):
+    """Beacons recorded in a real Redis (database 15, emptied first)."""
     import redis
 
     url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
@@ -144,18 +146,42 @@ def test_redis_queue_counts_the_same(client, make_article, settings):
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {url}")
         pytest.skip(f"Redis is not reachable at {url}")
+    redis.Redis.from_url(url).flushdb()
     settings.VIEWS_REDIS_URL = url
-    from toasoan.audience.recording import REDIS_QUEUE, redis_client
+    return url
 
-    redis_client().delete(REDIS_QUEUE)
+
+def test_redis_queue_counts_the_same(client, make_article, redis_views):
     article = make_article("Tin qua Redis", view_count=264)
     for n in range(5):
-        beacon(client, article.pk, agent=f"{PHONE} {n}")
+        assert beacon(client, article.pk, agent=f"{PHONE} {n}").status_code == 204
     beacon(client, article.pk, agent=f"{PHONE} 0")  # a reload
     assert flush_views() == 5
     assert flush_views() == 0
     article.refresh_from_db()
     assert article.view_count == 269
+
+
+def test_redis_mode_refuses_and_limits_as_embedded_mode_does(
+    client, make_article, redis_views
+):
+    articles = [make_article(f"Tin {n}") for n in range(3)]
+    withdrawn = make_article("Bài đã gỡ")
+    Article.objects.filter(pk=withdrawn.pk).update(withdrawn_at=timezone.now())
+    draft = make_article("Bản nháp", publish=False)
+    for missing in (draft.pk, withdrawn.pk, 999_999):
+        assert beacon(client, missing, agent=ANDROID).status_code == 404
+    # The reader already spent 3 of 60 on the refused beacons above.
+    statuses = [
+        beacon(client, articles[n % 3].pk, agent=ANDROID).status_code for n in range(60)
+    ]
+    assert statuses.count(429) == 3
+    assert beacon(client, withdrawn.pk, agent=ANDROID).status_code == 429
+    for n in range(200):  # phones behind one carrier address: each counts once
+        beacon(client, articles[0].pk, agent=f"{PHONE} {n}", ip="10.0.0.1")
+        beacon(client, articles[0].pk, agent=f"{PHONE} {n}", ip="10.0.0.1")
+    assert flush_views() == 3 + 200
+    assert Article.objects.get(pk=articles[0].pk).view_count == 201
 
 
 def _free_port() -> int:
