@@ -143,6 +143,26 @@ def make_article(section):
     return make
 
 
+@pytest.fixture
+def make_image(db):
+    """A Wagtail image of the given size (a JPEG drawn by Pillow)."""
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    def make(title="Ảnh hội nghị", width=1600, height=900):
+        buffer = BytesIO()
+        PILImage.new("RGB", (width, height), (180, 40, 40)).save(buffer, "JPEG")
+        name = f"anh-{width}x{height}.jpg"
+        return get_image_model().objects.create(
+            title=title, file=ImageFile(buffer, name=name)
+        )
+
+    return make
+
+
 def draftail(text: str) -> str:
     """A rich text field as Wagtail's admin form posts it: one Draftail block."""
     block = {

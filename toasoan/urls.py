@@ -9,11 +9,15 @@ from toasoan.audience import views as audience_views
 from toasoan.core import views as core_views
 from toasoan.news import views as news_views
 from toasoan.search import views as search_views
+from toasoan.sitemaps import views as sitemap_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/health", core_views.health, name="health"),
+    path("robots.txt", sitemap_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_views.sitemap_index, name="sitemap_index"),
+    path("sitemaps/<str:name>.xml", sitemap_views.sitemap_file, name="sitemap_file"),
     # The article page's view beacon (README, "Counting readers").
     path("api/views/<str:article_id>", audience_views.view_beacon, name="view_beacon"),
     # The old portal's article URLs, kept alive for links and search engines.

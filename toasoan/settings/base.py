@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "toasoan.videos",
     "toasoan.importers",
     "toasoan.search",
+    "toasoan.sitemaps",
     "toasoan.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -43,7 +44,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SitemapsConfig(AppConfig):
+    name = "toasoan.sitemaps"
+    verbose_name = "Sitemaps"
