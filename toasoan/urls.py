@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from toasoan.audience import views as audience_views
 from toasoan.core import views as core_views
+from toasoan.feeds import views as feed_views
 from toasoan.news import views as news_views
 from toasoan.search import views as search_views
 from toasoan.sitemaps import views as sitemap_views
@@ -44,6 +45,19 @@ urlpatterns += i18n_patterns(
     path("bai-viet/<int:pk>/", news_views.article_by_id, name="article_by_id"),
     path("tu-khoa/<str:slug>/", news_views.keyword_detail, name="keyword"),
     path("tac-gia/<str:slug>/", news_views.author_detail, name="author"),
+    # Feeds: "rss" or "atom" after the edition, a keyword or an author (a
+    # section's are routes of its page: <section>/rss/).
+    re_path(r"^(?P<format_name>rss|atom)/$", feed_views.edition_feed, name="feed"),
+    re_path(
+        r"^tu-khoa/(?P<slug>[^/]+)/(?P<format_name>rss|atom)/$",
+        feed_views.keyword_feed,
+        name="keyword_feed",
+    ),
+    re_path(
+        r"^tac-gia/(?P<slug>[^/]+)/(?P<format_name>rss|atom)/$",
+        feed_views.author_feed,
+        name="author_feed",
+    ),
     path("tim-kiem/", search_views.search_page, name="search"),
     path("api/search", search_views.search_api, name="search_api"),
     path(

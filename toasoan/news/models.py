@@ -25,6 +25,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PublishingPanel,
 )
+from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -61,7 +62,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(Page):
+class SectionPage(RoutablePageMixin, Page):
     """A section ("chuyên mục"): a node in the section tree that lists articles."""
 
     legacy_id = models.PositiveIntegerField(
@@ -96,6 +97,12 @@ class SectionPage(Page):
         context["subsections"] = self.get_children().live().specific()
         context["most_read_lists"] = _most_read_lists(self.locale, self)
         return context
+
+    @re_path(r"^(?P<format_name>rss|atom)/$", name="feed")
+    def feed(self, request, format_name: str):
+        from toasoan.feeds.views import section_feed
+
+        return section_feed(request, self, format_name)
 
 
 class Author(models.Model):

@@ -33,13 +33,18 @@ def cached_count(queryset, key: str | None = None) -> int:
         except EmptyResultSet:
             return 0
         key = hashlib.sha1(sql.encode()).hexdigest()
-    version = cache.get_or_set(LISTING_VERSION_KEY, 1, timeout=None)
     return cache.get_or_set(
-        f"toasoan:count:{version}:{key}", queryset.count, COUNT_SECONDS
+        f"toasoan:count:{listing_version()}:{key}", queryset.count, COUNT_SECONDS
     )
 
 
 LISTING_VERSION_KEY = "toasoan:listing-version"
+
+
+def listing_version() -> int:
+    """Changes whenever an article goes live or is taken down: a key part for
+    anything kept that lists articles (counts, feeds)."""
+    return cache.get_or_set(LISTING_VERSION_KEY, 1, timeout=None)
 
 
 def refresh_listings(**kwargs) -> None:

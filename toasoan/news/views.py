@@ -11,7 +11,7 @@ from toasoan.news.models import Article, Author, Byline, Keyword
 from toasoan.news.services import paginate_articles, related_articles
 
 
-def _current_locale() -> Locale:
+def current_locale() -> Locale:
     try:
         return Locale.objects.get_for_language(get_language())
     except Locale.DoesNotExist:
@@ -61,7 +61,7 @@ def keyword_detail(request, slug: str):
     keyword = get_object_or_404(Keyword, slug=slug)
     articles = (
         Article.objects.published()
-        .in_locale(_current_locale())
+        .in_locale(current_locale())
         .filter(tagged_keywords__tag=keyword)
         .for_listing()
     )
@@ -82,7 +82,7 @@ def author_detail(request, slug: str):
         raise Http404("Không tìm thấy tác giả")
     articles = (
         Article.objects.published()
-        .in_locale(_current_locale())
+        .in_locale(current_locale())
         .filter(bylines__name_slug=slug)
         .distinct()
         .for_listing()
@@ -92,6 +92,7 @@ def author_detail(request, slug: str):
         "news/author.html",
         {
             "profile": profile,
+            "author_slug": slug,
             "author_name": profile.name if profile else byline.name,
             "articles": paginate_articles(articles, request.GET.get("page")),
         },

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from toasoan.news.models import SectionPage
-from toasoan.news.views import _current_locale
+from toasoan.news.views import current_locale
 from toasoan.search.backends import SearchFilters
 from toasoan.search.services import autocomplete, search_articles
 
@@ -48,7 +48,7 @@ def _search_from_request(request):
     date_from, date_to = _date(params.get("from")), _date(params.get("to"))
     zone = timezone.get_current_timezone()
     filters = SearchFilters(
-        locale_id=_current_locale().pk,
+        locale_id=current_locale().pk,
         section_ids=section_ids,
         published_from=datetime.combine(date_from, time(), zone) if date_from else None,
         published_to=(
@@ -70,7 +70,7 @@ def _search_from_request(request):
 def search_page(request):
     results, chosen = _search_from_request(request)
     sections = (
-        SectionPage.objects.live().filter(locale=_current_locale()).order_by("path")
+        SectionPage.objects.live().filter(locale=current_locale()).order_by("path")
     )
     return render(
         request,
@@ -114,7 +114,7 @@ def search_api(request):
 
 
 def autocomplete_api(request):
-    filters = SearchFilters(locale_id=_current_locale().pk)
+    filters = SearchFilters(locale_id=current_locale().pk)
     return JsonResponse(
         autocomplete(request.GET.get("q", ""), filters),
         json_dumps_params={"ensure_ascii": False},
