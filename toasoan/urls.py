@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
         name="article",
     ),
     path("bai-viet/<int:pk>/", news_views.article_by_id, name="article_by_id"),
+    path("bai-viet/<int:pk>/in/", news_views.article_print, name="article_print"),
     path("tu-khoa/<str:slug>/", news_views.keyword_detail, name="keyword"),
     path("tac-gia/<str:slug>/", news_views.author_detail, name="author"),
     # Feeds: "rss" or "atom" after the edition, a keyword or an author (a

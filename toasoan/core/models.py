@@ -23,6 +23,18 @@ class PressSettings(BaseSiteSetting):
     address = models.CharField(_("địa chỉ"), max_length=300)
     phone = models.CharField(_("điện thoại"), max_length=60)
     email = models.EmailField(_("thư điện tử"))
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("biểu trưng (logo)"),
+        help_text=_(
+            "Ảnh vuông, tối thiểu 112×112: hiện khi bài được chia sẻ và trên "
+            "Google. Square, at least 112×112."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Thông tin cơ quan báo chí")

@@ -74,7 +74,23 @@ def _save_press_settings(site: Site) -> None:
     press.address = "Số 1 đường Mẫu, thành phố Thái Bình, tỉnh Thái Bình"
     press.phone = "0227 000 0000"
     press.email = "toasoan@example.vn"
+    press.logo = _placeholder_logo(press.short_name)
     press.save()
+
+
+def _placeholder_logo(initials: str):
+    """A square logo drawn here (share previews and Google want one)."""
+    size = 512
+    logo = PILImage.new("RGB", (size, size), (176, 18, 32))
+    draw = ImageDraw.Draw(logo)
+    draw.ellipse((48, 48, size - 48, size - 48), outline=(255, 255, 255), width=18)
+    draw.text((size // 2, size // 2), initials.split()[0], fill=(255, 255, 255),
+              anchor="mm", font_size=120)  # fmt: skip
+    buffer = io.BytesIO()
+    logo.save(buffer, "PNG")
+    return get_image_model().objects.create(
+        title=f"Logo {initials}", file=ImageFile(buffer, name="logo.png")
+    )
 
 
 def _create_sections(home: HomePage) -> dict[str, SectionPage]:

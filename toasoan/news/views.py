@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from wagtail.models import Locale
 
+from toasoan.core.models import PressSettings
+from toasoan.news.metadata import article_metadata
 from toasoan.news.models import Article, Author, Byline, Keyword
 from toasoan.news.services import paginate_articles, related_articles
 
@@ -33,11 +35,29 @@ def article_detail(request, slug: str, pk: int):
         return render(
             request, "news/article_withdrawn.html", {"article": article}, status=410
         )
+    press = PressSettings.for_request(request)
+    metadata = article_metadata(
+        article,
+        f"{request.scheme}://{request.get_host()}",
+        press.outlet_name or "toasoan",
+        logo=press.logo,
+    )
     return render(
         request,
         "news/article.html",
-        {"article": article, "related": related_articles(article)},
+        {"article": article, "related": related_articles(article), "meta": metadata},
     )
+
+
+def article_print(request, pk: int):
+    """A print view: the article alone, for printing or saving as PDF."""
+    article = get_object_or_404(
+        Article.objects.published().select_related(
+            "section", "featured_image", "video"
+        ),
+        pk=pk,
+    )
+    return render(request, "news/article_print.html", {"article": article})
 
 
 def article_by_id(request, pk: int):

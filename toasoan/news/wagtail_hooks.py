@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.snippets.models import register_snippet
@@ -119,3 +120,10 @@ class AuthorViewSet(SnippetViewSet):
 
 register_snippet(ArticleViewSet)
 register_snippet(AuthorViewSet)
+
+
+@hooks.register("register_image_operations")
+def register_image_operations():
+    from toasoan.news.metadata import ExactFillOperation
+
+    return [("exactfill", ExactFillOperation)]

@@ -24,6 +24,28 @@ def count(value):
     return vietnamese.format_count(int(value or 0))
 
 
+@register.filter
+def ld_json(documents):
+    """JSON-LD documents for <script type="application/ld+json">, escaped."""
+    from django.utils.safestring import mark_safe
+
+    from toasoan.news.metadata import ld_json as write
+
+    return mark_safe(write(documents))
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's address without its query string, but with ?page=N past the
+    first page of a list (each page of a list is its own canonical page)."""
+    request = context["request"]
+    url = f"{request.scheme}://{request.get_host()}{request.path}"
+    page = request.GET.get("page", "")
+    if page.isascii() and page.isdigit() and int(page) > 1:
+        url += f"?page={int(page)}"
+    return url
+
+
 @register.simple_tag(takes_context=True)
 def main_sections(context):
     """Top-level sections of the edition being read, for the menu."""

@@ -69,6 +69,7 @@ def test_reader_pages_are_valid_html(
         "search": "/tim-kiem/?q=thai+binh",
         "search-empty": "/tim-kiem/?q=khongcoketqua",
         "withdrawn": withdrawn.get_absolute_url(),
+        "print": f"/bai-viet/{other.pk}/in/",
     }
     files = []
     for name, url in urls.items():

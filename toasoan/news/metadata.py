@@ -1,0 +1,210 @@
+"""What an article page tells machines: Open Graph and Twitter cards, which
+Facebook's and Zalo's share previews read, and JSON-LD (NewsArticle,
+BreadcrumbList, VideoObject) for search engines.
+
+The share image is cropped to 1200×630; NewsArticle gets the three ratios Google
+asks for (1:1, 4:3, 16:9), all made from the article's image by Wagtail.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+from wagtail.images.image_operations import FillOperation
+
+from toasoan.news.models import Article, SectionPage
+
+SHARE_IMAGE = "exactfill-1200x630"
+SCHEMA_IMAGES = ("exactfill-1200x1200", "exactfill-1200x900", "exactfill-1200x675")
+HEADLINE_LIMIT = 110  # Google cuts NewsArticle headlines longer than this
+OG_LOCALES = {"vi": "vi_VN", "en": "en_US", "fr": "fr_FR", "zh-hans": "zh_CN"}
+
+
+class ExactFillOperation(FillOperation):
+    """Wagtail's fill, without its off-by-one: a 1200×675 original filled to
+    1200×630 comes out 1200×631, since the crop box is rounded and an image no
+    wider than asked is not resized. Previews want the size they asked for."""
+
+    def run(self, transform, image):
+        transform = super().run(transform, image)
+        width, height = transform.size
+        if (width, height) != (self.width, self.height) and (
+            abs(width - self.width) <= 2 and abs(height - self.height) <= 2
+        ):
+            transform = transform.resize((self.width, self.height))
+        return transform
+
+
+@dataclass
+class PageMetadata:
+    """Share-preview tags (property, content) and JSON-LD documents."""
+
+    open_graph: list[tuple[str, str]] = field(default_factory=list)
+    twitter: list[tuple[str, str]] = field(default_factory=list)
+    json_ld: list[dict] = field(default_factory=list)
+
+
+def iso_duration(seconds: float) -> str:
+    """184.4 → "PT3M4S" (ISO 8601, as schema.org wants durations)."""
+    total = max(round(seconds), 0)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return (
+        "PT"
+        + (f"{hours}H" if hours else "")
+        + (f"{minutes}M" if minutes else "")
+        + f"{secs}S"
+    )
+
+
+def ld_json(documents: list[dict]) -> str:
+    """JSON for a <script type="application/ld+json">: "<", ">" and "&" are
+    written as escapes, so a title cannot close the script element."""
+    text = json.dumps(
+        documents if len(documents) != 1 else documents[0], ensure_ascii=False
+    )
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def local_iso(moment) -> str:
+    """In the site's time zone, as the page shows it: 2026-11-03T17:30:59+07:00."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def _absolute(base_url: str, url: str) -> str:
+    return url if "://" in url else base_url + url
+
+
+def _renditions(image, specs: tuple[str, ...]) -> dict:
+    return image.get_renditions(*specs) if image is not None else {}
+
+
+def section_trail(section: SectionPage) -> list[SectionPage]:
+    """The sections from the top of the edition down to this one."""
+    ancestors = section.get_ancestors().type(SectionPage).specific()
+    return [*ancestors, section]
+
+
+def article_metadata(
+    article: Article, base_url: str, outlet_name: str, logo=None
+) -> PageMetadata:
+    url = base_url + article.get_absolute_url()
+    description = article.lead or strip_tags(article.body)[:300]
+    published = local_iso(article.published_at)
+    changes = [article.published_at, article.corrected_at, article.last_published_at]
+    modified = local_iso(max(filter(None, changes)))
+    keywords = [k.name for k in article.keywords.all()]
+    language = article.locale.language_code
+    images = _renditions(article.featured_image, (SHARE_IMAGE, *SCHEMA_IMAGES))
+    share = images.get(SHARE_IMAGE)
+
+    meta = PageMetadata()
+    meta.open_graph = [
+        ("og:type", "article"),
+        ("og:site_name", outlet_name),
+        ("og:locale", OG_LOCALES.get(language, language)),
+        ("og:title", article.title),
+        ("og:description", description),
+        ("og:url", url),
+    ]
+    if share:
+        meta.open_graph += [
+            ("og:image", _absolute(base_url, share.url)),
+            ("og:image:width", str(share.width)),
+            ("og:image:height", str(share.height)),
+            ("og:image:alt", article.featured_image_caption or article.title),
+        ]
+    meta.open_graph += [
+        ("article:published_time", published),
+        ("article:modified_time", modified),
+        ("article:section", article.section.title),
+        *(("article:tag", keyword) for keyword in keywords),
+    ]
+    meta.twitter = [
+        ("twitter:card", "summary_large_image" if share else "summary"),
+        ("twitter:title", article.title),
+        ("twitter:description", description),
+    ]
+    if share:
+        meta.twitter.append(("twitter:image", _absolute(base_url, share.url)))
+
+    publisher = {
+        "@type": "NewsMediaOrganization",
+        "name": outlet_name,
+        "url": base_url + "/",
+    }
+    if logo is not None:
+        rendition = logo.get_rendition("max-600x600")
+        publisher["logo"] = {
+            "@type": "ImageObject",
+            "url": _absolute(base_url, rendition.url),
+            "width": rendition.width,
+            "height": rendition.height,
+        }
+    news_article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.title[:HEADLINE_LIMIT],
+        "description": description,
+        "datePublished": published,
+        "dateModified": modified,
+        "inLanguage": language,
+        "articleSection": article.section.title,
+        "author": [
+            {
+                "@type": "Person",
+                "name": byline.display_name,
+                "url": base_url + byline.get_absolute_url(),
+            }
+            for byline in article.bylines.all()
+        ],
+        "publisher": publisher,
+    }
+    if keywords:
+        news_article["keywords"] = ", ".join(keywords)
+    if images:
+        news_article["image"] = [
+            _absolute(base_url, images[spec].url) for spec in SCHEMA_IMAGES
+        ]
+
+    trail = (
+        [("Trang chủ", base_url + "/")]
+        + [
+            (section.title, _absolute(base_url, section.get_url()))
+            for section in section_trail(article.section)
+        ]
+        + [(article.title, url)]
+    )
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": item}
+            for n, (name, item) in enumerate(trail, start=1)
+        ],
+    }
+    meta.json_ld = [news_article, breadcrumbs]
+
+    video = article.video
+    # Google needs a thumbnail; until the video pipeline makes posters, the
+    # article's image is the thumbnail, and a video without one is not described.
+    if video is not None and video.file and images:
+        video_object = {
+            "@context": "https://schema.org",
+            "@type": "VideoObject",
+            "name": video.title or article.title,
+            "description": description or article.title,
+            "thumbnailUrl": news_article["image"],
+            "uploadDate": local_iso(video.created_at or article.published_at),
+            "contentUrl": _absolute(base_url, video.file.url),
+        }
+        if video.duration_seconds:
+            video_object["duration"] = iso_duration(video.duration_seconds)
+        meta.json_ld.append(video_object)
+        meta.open_graph.append(("og:video", _absolute(base_url, video.file.url)))
+    return meta
