@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/health", core_views.health, name="health"),
+    path("", include("toasoan.api.urls")),
     path("robots.txt", sitemap_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_views.sitemap_index, name="sitemap_index"),
     path("sitemaps/<str:name>.xml", sitemap_views.sitemap_file, name="sitemap_file"),

@@ -23,6 +23,10 @@ INSTALLED_APPS = [
     "toasoan.importers",
     "toasoan.search",
     "toasoan.feeds",
+    "toasoan.api",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "toasoan.sitemaps",
     "toasoan.demo",
     "wagtail.contrib.forms",
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -175,4 +180,29 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# The JSON API (/api/v1/) is public and read-only: by default any site's scripts
+# may read it; TOASOAN_API_CORS_ORIGINS="https://a.vn,https://b.vn" narrows that.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+_cors_origins = [
+    o.strip() for o in os.environ.get("TOASOAN_API_CORS_ORIGINS", "*").split(",")
+]
+CORS_ALLOW_ALL_ORIGINS = "*" in _cors_origins
+CORS_ALLOWED_ORIGINS = [o for o in _cors_origins if o and o != "*"]
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified")
+
+# Only the schema class is set site-wide: Wagtail's admin uses REST framework
+# too, with its own settings; ours are on api.views.ReadOnlyView.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "toasoan API",
+    "DESCRIPTION": "Bài viết, chuyên mục, từ khóa, tác giả, tìm kiếm và đọc nhiều "
+    "của một tòa soạn, chỉ đọc. Read-only articles, sections, keywords, authors, "
+    "search and most read.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
 }
