@@ -171,7 +171,7 @@ class ArticleDetailView(ReadOnlyView):
     @extend_schema(
         operation_id="articles_retrieve",
         summary="Một bài viết / one article",
-        parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
         responses={200: shapes.ArticleDetail, 404: shapes.Error, 410: shapes.Error},
     )
     def get(self, request, pk: str):

@@ -300,6 +300,6 @@ def test_openapi_schema_describes_every_endpoint(client, home):
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
-        "/api/v1/articles", "/api/v1/articles/{pk}", "/api/v1/sections",
+        "/api/v1/articles", "/api/v1/articles/{id}", "/api/v1/sections",
         "/api/v1/keywords", "/api/v1/authors", "/api/v1/search", "/api/v1/most-read",
     }  # fmt: skip
