@@ -163,6 +163,25 @@ def make_image(db):
     return make
 
 
+@pytest.fixture
+def make_video(db):
+    """A news video record with a stored file of a few bytes: enough for links,
+    feeds and structured data, which never play it."""
+    from django.core.files.base import ContentFile
+
+    from toasoan.videos.models import Video
+
+    def make(title="Bản tin thời sự", duration=184.4, size=64):
+        return Video.objects.create(
+            title=title,
+            original_filename="72619_OHAI1.mp4",
+            file=ContentFile(b"\0" * size, name="72619_OHAI1.mp4"),
+            duration_seconds=duration,
+        )
+
+    return make
+
+
 def draftail(text: str) -> str:
     """A rich text field as Wagtail's admin form posts it: one Draftail block."""
     block = {

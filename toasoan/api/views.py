@@ -117,6 +117,16 @@ class ReadOnlyView(APIView):
             response["Last-Modified"] = http_date(changed.timestamp())
         return response
 
+    def named_page(self, rows, shape) -> Response:
+        """A page of keywords or authors, as ``limit`` and ``offset`` ask."""
+        query = self.query(shapes.PageQuery)
+        limit, offset = query["limit"], query["offset"]
+        write = shape(context={"request": self.request}).to_representation
+        results = [write(row) for row in rows[offset : offset + limit]]
+        return self.answer(
+            self.page_links(rows.count(), limit, offset) | {"results": results}
+        )
+
     def page_links(self, count: int, limit: int, offset: int) -> dict:
         url = self.request.build_absolute_uri()
         following = offset + limit
@@ -218,18 +228,8 @@ class KeywordList(ReadOnlyView):
         responses={200: shapes.KeywordPage, 400: shapes.Error},
     )
     def get(self, request):
-        query = self.query(shapes.PageQuery)
-        keywords = Keyword.objects.order_by("slug", "pk")
-        limit, offset = query["limit"], query["offset"]
-        shape = shapes.KeywordRef(context={"request": request})
-        return self.answer(
-            self.page_links(keywords.count(), limit, offset)
-            | {
-                "results": [
-                    shape.to_representation(k)
-                    for k in keywords[offset : offset + limit]
-                ]
-            }
+        return self.named_page(
+            Keyword.objects.order_by("slug", "pk"), shapes.KeywordRef
         )
 
 
@@ -241,17 +241,8 @@ class AuthorList(ReadOnlyView):
         responses={200: shapes.AuthorPage, 400: shapes.Error},
     )
     def get(self, request):
-        query = self.query(shapes.PageQuery)
-        authors = Author.objects.order_by("slug", "pk")
-        limit, offset = query["limit"], query["offset"]
-        shape = shapes.AuthorProfile(context={"request": request})
-        return self.answer(
-            self.page_links(authors.count(), limit, offset)
-            | {
-                "results": [
-                    shape.to_representation(a) for a in authors[offset : offset + limit]
-                ]
-            }
+        return self.named_page(
+            Author.objects.order_by("slug", "pk"), shapes.AuthorProfile
         )
 
 
@@ -280,14 +271,8 @@ class SearchView(ReadOnlyView):
             a.pk: a for a in _articles_in_order([h.article.pk for h in results.hits])
         }
         return self.answer(
-            {
-                "query": results.query.text,
-                "corrected_from": results.corrected_from,
-                "suggestion": results.suggestion,
-                "total": results.total,
-                "total_estimated": results.total_estimated,
-                "page": results.page,
-                "pages": results.num_pages,
+            results.summary()
+            | {
                 "results": [
                     {
                         "article": shapes.ArticleSummary(

@@ -128,6 +128,18 @@ class SearchResults:
     def num_pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
 
+    def summary(self) -> dict:
+        """What JSON answers say about the search, besides its hits."""
+        return {
+            "query": self.query.text,
+            "corrected_from": self.corrected_from,
+            "suggestion": self.suggestion,
+            "total": self.total,
+            "total_estimated": self.total_estimated,
+            "page": self.page,
+            "pages": self.num_pages,
+        }
+
 
 def search_articles(
     raw_query: str,

@@ -89,14 +89,8 @@ def search_page(request):
 def search_api(request):
     results, _ = _search_from_request(request)
     return JsonResponse(
-        {
-            "query": results.query.text,
-            "corrected_from": results.corrected_from,
-            "suggestion": results.suggestion,
-            "total": results.total,
-            "total_estimated": results.total_estimated,
-            "page": results.page,
-            "pages": results.num_pages,
+        results.summary()
+        | {
             "results": [
                 {
                     "id": hit.article.pk,

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from xml.sax.saxutils import escape
 
 from django.core.files.storage import default_storage
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Page
@@ -48,13 +48,19 @@ def w3c_datetime(value: datetime) -> str:
 def article_sitemap_numbers() -> list[int]:
     """The article sitemaps that hold at least one URL (an empty urlset is
     invalid): one cheap primary-key range probe per 50,000 ids."""
-    top = Article.objects.aggregate(top=Max("pk"))["top"] or 0
+    ids = Article.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if ids["low"] is None:
+        return []
     published = Article.objects.published()
     return [
         number
-        for number in range(1, top // ARTICLES_PER_SITEMAP + 2)
+        for number in range(_number_of(ids["low"]), _number_of(ids["high"]) + 1)
         if published.filter(pk__in=_id_range(number)).exists()
     ]
+
+
+def _number_of(article_id: int) -> int:
+    return (article_id - 1) // ARTICLES_PER_SITEMAP + 1
 
 
 def _id_range(number: int) -> range:

@@ -11,7 +11,22 @@ EXAMPLES = 40  # per operation and generation mode
 
 
 @pytest.fixture
-def api_schema(make_article, make_image, make_section):
+def wsgi_in_test_transaction():
+    """Called as a WSGI app, Django closes the database connection at the end of
+    each request (the test client turns that off); on PostgreSQL that would end
+    the test's transaction."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(make_article, make_image, make_section, wsgi_in_test_transaction):
     from toasoan.news.models import Author
     from toasoan.wsgi import application
 

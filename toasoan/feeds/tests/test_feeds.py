@@ -6,12 +6,10 @@ from datetime import timedelta
 import feedparser
 import lxml.html
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from conftest import vn_time
 from toasoan.news.models import Article, Author
-from toasoan.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +28,9 @@ def unix(moment) -> int:
 
 @pytest.mark.parametrize("format_name", ["rss", "atom"])
 def test_edition_feed_carries_full_vietnamese_text_dates_and_enclosures(
-    client, make_article, make_image, format_name
+    client, make_article, make_image, make_video, format_name
 ):
-    video = Video.objects.create(
-        title="Bản tin",
-        original_filename="72619_OHAI1.mp4",
-        file=ContentFile(b"\0" * 2048, name="72619_OHAI1.mp4"),
-    )
+    video = make_video("Bản tin", size=2048)
     older = make_article(
         "Đà Nẵng đón khách",
         published_at=vn_time(2026, 11, 2, 7, 15),

@@ -39,15 +39,17 @@ def vnu():
 
 @pytest.mark.django_db
 def test_reader_pages_are_valid_html(
-    client, vnu, tmp_path, seed_article_path, section, make_article
-):
+    client, vnu, tmp_path, seed_article_path, section, make_article, make_image,
+    make_video,
+):  # fmt: skip
     seed = import_text_article(seed_article_path, section).article
     seed.keywords.add("Thái Bình")
     seed.save()
     profile = Author.objects.create(name="Nguyễn Thu Hà")
     other = make_article(
-        "Tin có ảnh & <ký tự> “đặc biệt”", keywords=["Thái Bình"], is_lead_story=True
-    )
+        "Tin có ảnh & <ký tự> “đặc biệt”", keywords=["Thái Bình"], is_lead_story=True,
+        featured_image=make_image(), video=make_video(),
+    )  # fmt: skip
     other.bylines = [Byline(author=profile)]
     other.correction_note = "Sửa tên địa danh & số liệu <đúng>."
     other.save()

@@ -6,7 +6,6 @@ from datetime import timedelta
 import extruct
 import lxml.html
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
@@ -14,7 +13,6 @@ from conftest import vn_time
 from toasoan.core.models import PressSettings
 from toasoan.news.metadata import iso_duration
 from toasoan.news.models import Article, Author, Byline
-from toasoan.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 
@@ -46,19 +44,14 @@ def open_media(url: str):
 
 
 @pytest.fixture
-def video_article(make_article, make_image, make_section, home):
+def video_article(make_article, make_image, make_video, make_section, home):
     logo = make_image("Logo", width=512, height=512)
     PressSettings.objects.update_or_create(
         site=home.get_site(),
         defaults={"outlet_name": "Đài PT-TH Thái Bình", "logo": logo},
     )
     politics = make_section("Chính trị", parent=make_section("Thời sự trong nước"))
-    video = Video.objects.create(
-        title="Bản tin thời sự 19h",
-        original_filename="72619_OHAI1.mp4",
-        file=ContentFile(b"\0" * 64, name="72619_OHAI1.mp4"),
-        duration_seconds=184.4,
-    )
+    video = make_video("Bản tin thời sự 19h")
     article = make_article(
         "Sơ kết công tác đấu tranh chống âm mưu “diễn biến hòa bình” </script><b>",
         section=politics,

@@ -4,13 +4,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from lxml import etree
 
 from toasoan.news.models import Article
 from toasoan.sitemaps import services
-from toasoan.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 SCHEMAS = Path(__file__).resolve().parents[4] / "shared" / "schemas"
@@ -46,15 +44,10 @@ def valid(document: etree._Element, xsd: etree.XMLSchema) -> etree._Element:
 
 
 def test_index_and_every_sitemap_validate_and_list_only_what_readers_can_read(
-    client, make_article, make_image
+    client, make_article, make_image, make_video
 ):
     now = timezone.now()
-    video = Video.objects.create(
-        title="Bản tin thời sự",
-        original_filename="72619_OHAI1.mp4",
-        file=ContentFile(b"\0" * 64, name="72619_OHAI1.mp4"),
-        duration_seconds=184.4,
-    )
+    video = make_video("Bản tin thời sự")
     with_media = make_article(
         "Hội nghị sơ kết công tác thông tin đối ngoại & tuyên truyền",
         published_at=now - timedelta(hours=3),
@@ -114,26 +107,31 @@ def test_article_sitemaps_split_by_id_range_and_refuse_made_up_names(
     client, make_article, monkeypatch
 ):
     monkeypatch.setattr(services, "ARTICLES_PER_SITEMAP", 2)
-    articles = [make_article() for _ in range(5)]
-    first = articles[0].pk
-    Article.objects.filter(pk__in=[first + 2, first + 3]).update(live=False)
+    articles = [make_article() for _ in range(6)]
+    number_of = {a.pk: (a.pk - 1) // 2 + 1 for a in articles}  # file of each id
+    # Every article of the third article's file is a draft: that file is left out.
+    hidden = number_of[articles[2].pk]
+    Article.objects.filter(
+        pk__in=[p for p, n in number_of.items() if n == hidden]
+    ).update(live=False)
+    expected = sorted({n for n in number_of.values() if n != hidden})
     index = fetch(client, "/sitemap.xml")
     names = [
         loc.rsplit("/", 1)[-1] for loc in index.xpath("//s:loc/text()", namespaces=NS)
     ]
-    articles_files = [n for n in names if n.startswith("articles-")]
-    assert (
-        len(articles_files) == 2
-    )  # the range whose two articles are drafts is left out
+    assert [n for n in names if n.startswith("articles-")] == [
+        f"articles-{n}.xml" for n in expected
+    ]
     xsd = schema("all-sitemaps.xsd")
-    counted = 0
-    for name in articles_files:
-        urls = valid(fetch(client, f"/sitemaps/{name}"), xsd).xpath(
-            "//s:url", namespaces=NS
-        )
-        assert 1 <= len(urls) <= 2
-        counted += len(urls)
-    assert counted == 3
+    for number in expected:
+        document = valid(fetch(client, f"/sitemaps/articles-{number}.xml"), xsd)
+        urls = document.xpath("//s:url/s:loc/text()", namespaces=NS)
+        assert urls == [
+            f"http://testserver{a.get_absolute_url()}"
+            for a in articles
+            if number_of[a.pk] == number
+        ]
+    assert client.get(f"/sitemaps/articles-{hidden}.xml").status_code == 404
     for bad in (
         "articles-99",
         "articles-0",
