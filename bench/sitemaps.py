@@ -53,6 +53,7 @@ from large_section import (
     machine_info,
     phase,
     settle_database,
+    shorten_sql,
 )
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -75,7 +76,8 @@ class Output:
     seconds: float
     first_url: float | None  # streamed responses only: until a chunk with a <url>
     size: int
-    body: bytes | None  # kept in the warm-up only
+    body: bytes | None  # kept when asked for
+    peak_before_stream: int | None = None  # traced and streamed only
 
 
 @dataclass
@@ -92,7 +94,10 @@ class Producer:
     urls: int = 0
     size: int = 0
     peak: int = 0
+    stream_peak: int | None = None  # from the first chunk on
     sql: int = 0
+    longest_sql: int = 0  # characters
+    longest_sql_text: str = ""
     valid: str = ""
     locations: list[str] = field(default_factory=list)
 
@@ -260,7 +265,7 @@ def producers() -> list[list[Producer]]:
         top = number * services.ARTICLES_PER_SITEMAP
         return f"ids {top - services.ARTICLES_PER_SITEMAP + 1:,}–{top:,}"
 
-    return [
+    groups = [
         [
             Producer(
                 "index",
@@ -313,23 +318,35 @@ def producers() -> list[list[Producer]]:
             ),
         ],
     ]
+    if last == first:  # one article file: the first is the last
+        del groups[2]
+    return groups
 
 
 # ------------------------------------------------------------------- measurements
 
 
-def produce(request: Callable[[], object], keep: bool = False) -> Output:
+def produce(
+    request: Callable[[], object], keep: bool = False, traced: bool = False
+) -> Output:
     """Ask for a sitemap and read all of it: a streamed one chunk by chunk, as a
-    server sends it, keeping nothing unless told to; Django's rendered whole."""
+    server sends it, keeping nothing unless told to; Django's rendered whole.
+
+    ``traced`` (tracemalloc running): the peak is also taken from the first chunk
+    on, to tell what streaming holds from what the view did before it.
+    """
     from django.template.response import SimpleTemplateResponse
 
     start = time.perf_counter()
     response = request()
     if isinstance(response, SimpleTemplateResponse):
         response.render()
-    first_url, size, kept = None, 0, []
+    first_url, size, kept, before = None, 0, [], None
     if response.streaming:
         for chunk in response.streaming_content:
+            if traced and before is None:
+                before = tracemalloc.get_traced_memory()[1]
+                tracemalloc.reset_peak()
             if first_url is None and b"<url>" in chunk:
                 first_url = time.perf_counter() - start
             size += len(chunk)
@@ -342,18 +359,30 @@ def produce(request: Callable[[], object], keep: bool = False) -> Output:
     seconds = time.perf_counter() - start
     assert response.status_code == 200, f"HTTP {response.status_code}"
     response.close()
-    return Output(seconds, first_url, size, b"".join(kept) if keep else None)
+    return Output(
+        seconds,
+        first_url,
+        size,
+        b"".join(kept) if keep else None,
+        before,
+    )
 
 
-def peak_memory(request: Callable[[], object]) -> int:
-    """The most Python memory held at once while the sitemap is produced."""
+def trace_memory(producer: Producer) -> None:
+    """The most Python memory held at once while the sitemap is produced (and,
+    streamed, while it streams)."""
     gc.collect()
     tracemalloc.start()
     try:
-        produce(request)
-        return tracemalloc.get_traced_memory()[1]
+        output = produce(producer.request, traced=True)
+        peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+    if output.peak_before_stream is None:
+        producer.peak = peak
+    else:
+        producer.peak = max(peak, output.peak_before_stream)
+        producer.stream_peak = peak
 
 
 def load_schema(name: str):
@@ -363,8 +392,9 @@ def load_schema(name: str):
     return etree.XMLSchema(etree.parse(str(SCHEMAS_DIR / name), parser))
 
 
-def warm_up(producer: Producer) -> None:
-    """The first request: its SQL, and what it wrote, parsed and validated."""
+def inspect(producer: Producer) -> None:
+    """One more request, untimed: its SQL, and what it wrote, parsed and
+    validated."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from lxml import etree
@@ -372,6 +402,8 @@ def warm_up(producer: Producer) -> None:
     with CaptureQueriesContext(connection) as queries:
         output = produce(producer.request, keep=True)
     producer.sql = len(queries)
+    longest = max((q["sql"] for q in queries), key=len, default="")
+    producer.longest_sql, producer.longest_sql_text = len(longest), longest
     producer.streamed = output.first_url is not None
     document = etree.fromstring(output.body)
     producer.urls = len(document)
@@ -391,23 +423,24 @@ def warm_up(producer: Producer) -> None:
 
 def measure(groups: list[list[Producer]]) -> None:
     """Each sitemap: a warm-up, then REPEAT timed runs with ours and Django's taking
-    turns (so that other load on the machine falls on both alike), then one run
-    under tracemalloc (which slows Python down, so it is not timed)."""
+    turns (so that other load on the machine falls on both alike), then a run to
+    inspect the output and its SQL, and one under tracemalloc (which slows Python
+    down, so neither is timed)."""
     if not SCHEMAS_DIR.is_dir():
         log(f"  {SCHEMAS_DIR} is absent: the sitemaps are not validated")
     for group in groups:
         for attempt in range(1 + REPEAT):
             for producer in group:
-                if attempt == 0:
-                    warm_up(producer)
-                    continue
                 output = produce(producer.request)
+                if attempt == 0:
+                    continue
                 producer.wall_ms.append(output.seconds * 1000)
                 producer.size = output.size
                 if output.first_url is not None:
                     producer.first_url_ms.append(output.first_url * 1000)
         for producer in group:
-            producer.peak = peak_memory(producer.request)
+            inspect(producer)
+            trace_memory(producer)
             log(
                 f"  {producer.sitemap}, {producer.who}: "
                 f"{statistics.median(producer.wall_ms):.0f} ms, "
@@ -422,6 +455,10 @@ def megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
 
 
+def times(ratio: float) -> str:
+    return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.2g}×"
+
+
 def render_report(
     groups: list[list[Producer]],
     articles: int,
@@ -431,16 +468,21 @@ def render_report(
 ) -> str:
     """The results as Markdown: one table, what it shows, the run, the machine."""
     lines = [
-        f"{articles:,} published articles (ids 1–{articles:,}, no images or videos, "
-        "published over ten years up to an hour ago). Wall time: median (min–max) "
-        f"in ms of {REPEAT} runs after a warm-up, ours and Django's taking turns; "
-        "views called in process with a RequestFactory request (no middleware, no "
-        "HTTP), the whole output read. First `<url>`: until a streamed response "
-        "gives its first chunk with a URL (a response that is not streamed gives "
-        "nothing before it is complete). Peak memory: tracemalloc's peak of Python "
-        "allocations while one response is produced and read (ours chunk by chunk, "
-        "kept nowhere; Django's rendered whole, as its views do), in a separate, "
-        "untimed run. Validated with lxml against the sitemaps.org schemas "
+        f"{articles:,} published articles (ids 1–{articles:,}), published over ten "
+        "years up to an hour ago. Both sides are their views, called in process "
+        "with a RequestFactory request (no middleware, no HTTP), the whole output "
+        "read. Django's: a `GenericSitemap` of `Article.objects.published()"
+        '.select_related("locale").order_by("pk")`, `date_field="updated_at"`, '
+        "50,000 a page, through `django.contrib.sitemaps.views.index` / `.sitemap` "
+        "and their templates.",
+        "",
+        f"Wall time: median (min–max) in ms of {REPEAT} runs after a warm-up, ours "
+        "and Django's taking turns. First `<url>`: until a streamed response gives "
+        "its first chunk with a URL (one not streamed gives nothing before it is "
+        "complete). Peak memory: tracemalloc's peak of Python allocations while one "
+        "response is produced and read (ours chunk by chunk, kept nowhere, with the "
+        "peak from the first chunk on in brackets; Django's rendered whole, as its "
+        "views do), in an untimed run. Valid: lxml against the sitemaps.org schemas "
         "(`all-sitemaps.xsd` adds Google's News extension).",
         "",
         "| sitemap | made by | wall ms | first `<url>` ms | URLs | bytes "
@@ -451,21 +493,25 @@ def render_report(
         ours = group[0]
         for producer in group:
             wall = statistics.median(producer.wall_ms)
-            cell = (
-                f"{wall:.1f} ({min(producer.wall_ms):.1f}–{max(producer.wall_ms):.1f})"
-            )
+            low, high = min(producer.wall_ms), max(producer.wall_ms)
+            cell = f"{wall:.1f} ({low:.1f}–{high:.1f})"
             memory = megabytes(producer.peak)
+            if producer.stream_peak is not None:
+                memory += f" ({megabytes(producer.stream_peak)})"
             if producer is not ours:
-                cell += f", {wall / statistics.median(ours.wall_ms):.1f}× ours"
-                memory += f", {producer.peak / ours.peak:.0f}× ours"
+                cell += f", {times(wall / statistics.median(ours.wall_ms))} ours"
+                memory += f", {times(producer.peak / ours.peak)} ours"
             first = (
                 f"{statistics.median(producer.first_url_ms):.1f}"
                 if producer.streamed
                 else "not streamed"
             )
+            sql = str(producer.sql)
+            if producer.longest_sql >= 10_000:
+                sql += f" (longest {megabytes(producer.longest_sql)})"
             lines.append(
                 f"| {producer.sitemap} | {producer.who} | {cell} | {first} "
-                f"| {producer.urls:,} | {producer.size:,} | {memory} | {producer.sql} "
+                f"| {producer.urls:,} | {producer.size:,} | {memory} | {sql} "
                 f"| {producer.valid} |"
             )
     lines += ["", *observations(groups), "", "Run:", ""]
@@ -484,25 +530,37 @@ def observations(groups: list[list[Producer]]) -> list[str]:
         same = ours.locations == django.locations
         lines.append(
             f"- {ours.sitemap}: Django's page lists "
-            + (
-                "the same URLs, in the same order, as ours"
-                if same
-                else "**other URLs**"
-            )
+            + ("the same URLs, in the same order, as ours" if same else "OTHER URLs")
             + f" ({len(django.locations):,} and {len(ours.locations):,})."
         )
+    if len(groups) == 3:
+        lines.append("- One article file only: the first is also the last.")
     files = [g[0] for g in groups if g[0].sitemap.endswith("article file")]
-    peaks = ", ".join(f"{megabytes(p.peak)} for {p.urls:,} URLs" for p in files)
-    lines.append(
-        f"- Our article files' peak Python memory: {peaks}; Django's grows with the "
-        "URLs of a page (every article a model instance and a dict, then the whole "
-        "rendered text)."
+    peaks = ", ".join(
+        f"{megabytes(p.peak)} ({megabytes(p.stream_peak or 0)} from the first chunk "
+        f"on) for {p.urls:,} URLs"
+        for p in files
     )
     lines.append(
+        f"- Our article files' peak Python memory: {peaks}. Django's grows with the "
+        "URLs of a page: every article a model instance and a dict, then the whole "
+        "rendered text."
+    )
+    for producer in (p for group in groups for p in group):
+        if producer.longest_sql >= 10_000:
+            lines.append(
+                f"- {producer.who} sends a SQL statement of "
+                f"{producer.longest_sql:,} characters: "
+                f"`{shorten_sql(producer.longest_sql_text, 240)}`"
+            )
+    lines += [
         "- Index: ours lists the sections sitemap, every article file and the news "
-        "sitemap; Django's lists the pages of its one article sitemap, each with the "
-        "articles' latest `updated_at` as lastmod (a query over all articles)."
-    )
+        "sitemap; Django's lists the pages of its one article sitemap, with the "
+        "articles' latest `updated_at` as lastmod (a query over all articles).",
+        "- Articles have no featured image or video, so each `<url>` holds `<loc>` "
+        "and `<lastmod>` only (ours a W3C datetime, Django's a date, hence more "
+        "bytes for ours); ours would add `image:` and `video:` entries.",
+    ]
     return lines
 
 
