@@ -44,6 +44,7 @@ from itertools import islice
 from pathlib import Path
 from types import ModuleType
 
+# bench/ is on sys.path when this file runs as a script.
 from large_section import (
     add_section,
     create_postgres_database,
@@ -65,7 +66,6 @@ sys.path.insert(0, str(PROJECT_DIR))
 BATCH_SIZE = 5_000
 REPEAT = 3  # timed runs of each sitemap, after one warm-up
 HOST = "localhost"
-BASE_URL = f"http://{HOST}"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 

@@ -55,12 +55,23 @@ def article_sitemap_numbers() -> list[int]:
     return [
         number
         for number in range(_number_of(ids["low"]), _number_of(ids["high"]) + 1)
-        if published.filter(pk__in=_id_range(number)).exists()
+        if _in_range(published, number).exists()
     ]
+
+
+def article_sitemap_exists(number: int) -> bool:
+    return number >= 1 and _in_range(Article.objects.published(), number).exists()
 
 
 def _number_of(article_id: int) -> int:
     return (article_id - 1) // ARTICLES_PER_SITEMAP + 1
+
+
+def _in_range(articles, number: int):
+    """The articles of file ``number``: a primary-key range, two bounds (a list
+    of 50,000 ids would be a 400 kB query, past some SQLite builds' limit)."""
+    ids = _id_range(number)
+    return articles.filter(pk__gte=ids.start, pk__lt=ids.stop)
 
 
 def _id_range(number: int) -> range:
@@ -136,10 +147,8 @@ def write_article_sitemap(base_url: str, number: int) -> Iterator[str]:
         XML_DECLARATION + f'<urlset xmlns="{SITEMAP_NS}" xmlns:image="{IMAGE_NS}" '
         f'xmlns:video="{VIDEO_NS}">\n'
     )
-    ids = _id_range(number)
     rows = (
-        Article.objects.published()
-        .filter(pk__gte=ids.start, pk__lt=ids.stop)
+        _in_range(Article.objects.published(), number)
         .order_by("pk")
         .values_list(*ARTICLE_ROW)
         .iterator(chunk_size=2_000)

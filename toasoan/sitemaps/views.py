@@ -34,7 +34,7 @@ def sitemap_file(request, name: str):
     number = name.removeprefix("articles-")
     if not (number.isascii() and number.isdigit()) or number.startswith("0"):
         raise Http404("Không có sơ đồ trang này / no such sitemap")
-    if int(number) not in services.article_sitemap_numbers():
+    if not services.article_sitemap_exists(int(number)):
         raise Http404("Không có sơ đồ trang này / no such sitemap")
     stream = services.write_article_sitemap(base_url, int(number))
     return _cached(StreamingHttpResponse(stream, content_type=XML), 3600)
