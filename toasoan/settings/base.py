@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "toasoan.search",
     "toasoan.feeds",
     "toasoan.api",
+    "toasoan.reports",
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
