@@ -79,6 +79,10 @@ def _rebuild_site_after_flush():
         "toasoan.newsroom.migrations.0002_withdraw_permission"
     )
     withdraw.grant(apps, None)
+    reports = importlib.import_module(
+        "toasoan.reports.migrations.0002_grant_to_editor_in_chief_and_admin"
+    )
+    reports.grant(apps, None)
     return home
 
 
