@@ -63,6 +63,14 @@ def format_count(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
+def format_figure(value: float) -> str:
+    """A report's figure: 213661 → "213.661", 6104.6 → "6.104,6", -3 → "-3"."""
+    if isinstance(value, float) and not value.is_integer():
+        whole, decimals = f"{value:,.1f}".split(".")
+        return f"{whole.replace(',', '.')},{decimals}"
+    return format_count(int(value))
+
+
 _DATE_LINE = re.compile(
     r"^\s*(?:(?P<weekday>thứ\s*(?:[2-7]|hai|ba|tư|năm|sáu|bảy)|chủ\s*nhật)\s*,?\s*)?"
     r"(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>\d{4})"

@@ -82,6 +82,8 @@ def period_review(request):
             "chosen": chosen,
             "choices": preset_choices(today),
             "kinds": [(KINDS[k], n) for k, n in report.by_kind.items()],
+            "video_minutes": round(report.summary.video_seconds / 60, 1),
+            "mean_views": round(report.summary.mean_views, 1),
             "views_kinds": [(KINDS[k], n) for k, n in report.views_by_kind.items()],
             "published_chart": bar_chart(
                 [(f"{d:%d/%m}", p) for d, p, _ in report.daily],

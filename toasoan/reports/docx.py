@@ -14,17 +14,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from toasoan.core.vietnamese import format_count
+from toasoan.core.vietnamese import format_figure
 from toasoan.reports.charts import daily_chart
 from toasoan.reports.services import KINDS, Change, Report
 
 FONT = "Times New Roman"
 
 
-def _number(value) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return format_count(int(value))
+_number = format_figure
 
 
 def _percent(change: Change) -> str:

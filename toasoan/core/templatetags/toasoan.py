@@ -25,6 +25,12 @@ def count(value):
 
 
 @register.filter
+def figure(value):
+    """A report's figure, Vietnamese style: "213.661", "6.104,6"."""
+    return vietnamese.format_figure(value if value is not None else 0)
+
+
+@register.filter
 def ld_json(documents):
     """JSON-LD documents for <script type="application/ld+json">, escaped."""
     from django.utils.safestring import mark_safe

@@ -113,3 +113,13 @@ def test_count_uses_dots_for_thousands():
 
 def test_normalize_text_is_nfc_without_bom_or_crlf():
     assert normalize_text("\ufeffNgo\u0302 \r\nx") == "Ngô \nx"
+
+
+def test_report_figures_are_written_the_vietnamese_way():
+    from toasoan.core.vietnamese import format_figure
+
+    assert format_figure(213661) == "213.661"
+    assert format_figure(6104.6) == "6.104,6"
+    assert format_figure(15.0) == "15"
+    assert format_figure(-1234) == "-1.234"
+    assert format_figure(2.5) == "2,5"
