@@ -169,19 +169,52 @@ def make_image(db):
 
 @pytest.fixture
 def make_video(db):
-    """A news video record with a stored file of a few bytes: enough for links,
-    feeds and structured data, which never play it."""
+    """A processed news video whose files are a few bytes each: enough for links,
+    feeds and structured data, which never play it (tests that play or process
+    videos make real ones with FFmpeg: video_file)."""
     from django.core.files.base import ContentFile
 
-    from toasoan.videos.models import Video
+    from toasoan.videos.models import Video, VideoStatus
 
     def make(title="Bản tin thời sự", duration=184.4, size=64):
-        return Video.objects.create(
+        video = Video.objects.create(
             title=title,
             original_filename="72619_OHAI1.mp4",
             file=ContentFile(b"\0" * size, name="72619_OHAI1.mp4"),
             duration_seconds=duration,
+            width=1280,
+            height=720,
         )
+        video.poster.save(
+            "poster.jpg", ContentFile(b"\xff\xd8" + b"\0" * 62), save=False
+        )
+        video.web_mp4.save("web.mp4", ContentFile(b"\0" * size), save=False)
+        video.hls_master.save("master.m3u8", ContentFile(b"#EXTM3U\n"), save=False)
+        video.status = VideoStatus.READY
+        video.save()
+        return video
+
+    return make
+
+
+@pytest.fixture
+def video_file(tmp_path):
+    """A real video made by FFmpeg (imageio-ffmpeg's): testsrc and a tone."""
+    import subprocess
+
+    from toasoan.videos.services import ffmpeg_executable
+
+    def make(name="ban-tin.mp4", seconds=3, size="640x360", audio=True, extra=()):
+        path = tmp_path / name
+        inputs = ["-f", "lavfi", "-i", f"testsrc=size={size}:rate=25"]
+        if audio:
+            inputs += ["-f", "lavfi", "-i", "sine=frequency=440"]
+        subprocess.run(
+            [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-y", *inputs,
+             "-t", str(seconds), "-pix_fmt", "yuv420p", *extra, str(path)],
+            check=True,
+        )  # fmt: skip
+        return path
 
     return make
 

@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from toasoan.audience import views as audience_views
 from toasoan.core import views as core_views
+from toasoan.core.media import serve_media
 from toasoan.feeds import views as feed_views
 from toasoan.news import views as news_views
 from toasoan.search import views as search_views
@@ -31,11 +32,19 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.TOASOAN_SERVE_MEDIA:
+    # Media with byte ranges (core/media.py); in production nginx does this.
+    urlpatterns.append(
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$",
+            serve_media,
+            name="media",
+        )
+    )
 
 urlpatterns += i18n_patterns(
     re_path(

@@ -162,7 +162,12 @@ class Image(serializers.Serializer):
 
 
 class Video(serializers.Serializer):
-    url = serializers.URLField(allow_null=True, help_text="null: chưa tải lên")
+    url = serializers.URLField(allow_null=True, help_text="MP4; null: chưa sẵn sàng")
+    poster = serializers.URLField(allow_null=True)
+    hls = serializers.URLField(allow_null=True, help_text="HLS master playlist")
+    status = serializers.ChoiceField(
+        choices=["missing", "pending", "processing", "ready", "failed"]
+    )
     title = serializers.CharField(allow_blank=True)
     duration_seconds = serializers.FloatField(allow_null=True)
 
@@ -239,7 +244,12 @@ class ArticleDetail(ArticleSummary):
         return super().to_representation(article) | {
             "body_html": expand_db_html(article.body),
             "video": {
-                "url": absolute(request, video.file.url) if video.file else None,
+                "url": absolute(request, video.web_mp4.url) if video.is_ready else None,
+                "poster": absolute(request, video.poster.url) if video.poster else None,
+                "hls": absolute(request, video.hls_master.url)
+                if video.is_ready
+                else None,
+                "status": video.status,
                 "title": video.title or article.title,
                 "duration_seconds": video.duration_seconds,
             }

@@ -108,8 +108,8 @@ class ArticleFeed(Feed):
     def item_enclosures(self, article):
         enclosures = []
         video = article.video
-        if video is not None and video.file:
-            enclosures.append(self._enclosure(video.file))
+        if video is not None and video.is_ready:
+            enclosures.append(self._enclosure(video.web_mp4))
         if article.featured_image is not None:
             enclosures.append(self._enclosure(article.featured_image.file))
         enclosures = [e for e in enclosures if e is not None]

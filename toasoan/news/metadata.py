@@ -191,20 +191,24 @@ def article_metadata(
     meta.json_ld = [news_article, breadcrumbs]
 
     video = article.video
-    # Google needs a thumbnail; until the video pipeline makes posters, the
-    # article's image is the thumbnail, and a video without one is not described.
-    if video is not None and video.file and images:
+    # Only a processed video is described: its poster is the thumbnail Google
+    # needs, its web MP4 the content (with the article's images as well).
+    if video is not None and video.is_ready and video.poster:
+        poster = _absolute(base_url, video.poster.url)
         video_object = {
             "@context": "https://schema.org",
             "@type": "VideoObject",
             "name": video.title or article.title,
             "description": description or article.title,
-            "thumbnailUrl": news_article["image"],
+            "thumbnailUrl": [poster, *news_article.get("image", [])],
             "uploadDate": local_iso(video.created_at or article.published_at),
-            "contentUrl": _absolute(base_url, video.file.url),
+            "contentUrl": _absolute(base_url, video.web_mp4.url),
         }
         if video.duration_seconds:
             video_object["duration"] = iso_duration(video.duration_seconds)
         meta.json_ld.append(video_object)
-        meta.open_graph.append(("og:video", _absolute(base_url, video.file.url)))
+        meta.open_graph += [
+            ("og:video", _absolute(base_url, video.web_mp4.url)),
+            ("og:video:type", "video/mp4"),
+        ]
     return meta

@@ -174,6 +174,9 @@ TAGGIT_CASE_INSENSITIVE = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # The seed-format importer refuses files larger than this (bytes).
 TOASOAN_IMPORT_MAX_BYTES = int(os.environ.get("TOASOAN_IMPORT_MAX_BYTES", 5 * 1024**2))
+# Django serves MEDIA_ROOT itself, with byte ranges (core/media.py): on in
+# development and tests, and wherever no web server does it (README, Production).
+TOASOAN_SERVE_MEDIA = os.environ.get("TOASOAN_SERVE_MEDIA", "") == "1"
 # The largest news video accepted (uploads and import-video): 2 GB by default.
 TOASOAN_VIDEO_MAX_BYTES = int(os.environ.get("TOASOAN_VIDEO_MAX_BYTES", 2 * 1024**3))
 ARTICLES_PER_PAGE = 20

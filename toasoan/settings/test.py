@@ -28,3 +28,4 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1_000_000},  # as base.py: the view counter needs it
     }
 }
+TOASOAN_SERVE_MEDIA = True

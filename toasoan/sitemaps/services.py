@@ -135,7 +135,9 @@ ARTICLE_ROW = (
     "updated_at",
     "featured_image__file",
     "featured_image_caption",
-    "video__file",
+    "video__status",
+    "video__web_mp4",
+    "video__poster",
     "video__title",
     "video__duration_seconds",
 )
@@ -187,16 +189,19 @@ def _article_url(base_url: str, path_of: _ArticlePaths, row: dict) -> str:
             element("image:caption", caption) if caption else "",
             "</image:image>",
         ]
-    # Google needs a thumbnail for a video entry; until the video pipeline makes
-    # posters, the article's image serves, and a video without one is left out.
-    if row["video__file"] and image:
+    # A processed video only: its poster is the thumbnail Google needs.
+    if (
+        row["video__status"] == "ready"
+        and row["video__web_mp4"]
+        and row["video__poster"]
+    ):
         duration = row["video__duration_seconds"]
         parts += [
             "<video:video>",
-            element("video:thumbnail_loc", image),
+            element("video:thumbnail_loc", _media_url(base_url, row["video__poster"])),
             element("video:title", (row["video__title"] or row["title"])[:100]),
             element("video:description", (row["lead"] or row["title"])[:2048]),
-            element("video:content_loc", _media_url(base_url, row["video__file"])),
+            element("video:content_loc", _media_url(base_url, row["video__web_mp4"])),
             element("video:duration", str(min(max(round(duration), 1), 28_800)))
             if duration
             else "",

@@ -72,6 +72,15 @@ class Video(models.Model):
     def __str__(self) -> str:
         return self.title or self.original_filename
 
+    def save(self, *args, **kwargs):
+        # A file given, however it came (the admin, an import, code), is queued;
+        # a record without one is missing.
+        if self.file and self.status == VideoStatus.MISSING:
+            self.status = VideoStatus.PENDING
+        elif not self.file:
+            self.status = VideoStatus.MISSING
+        super().save(*args, **kwargs)
+
     @property
     def has_file(self) -> bool:
         """True only when the file is really in storage, not merely named."""

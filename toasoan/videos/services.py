@@ -88,10 +88,34 @@ def attach_file(video: Video, source: Path, name: str, probe: VideoProbe) -> Vid
     """Store a probed file as the video's original and queue its processing."""
     with source.open("rb") as handle:
         video.file.save(safe_filename(name), File(handle), save=False)
+    queue_processing(video, probe, source)
+    return video
+
+
+def queue_processing(
+    video: Video, probe: VideoProbe, source: Path | None = None
+) -> None:
+    """A new original: its figures, a poster at once (one frame, a fraction of a
+    second, so the article shows it while the rest is made), and the queue.
+    ``source`` is a local copy of the file, if there is one at hand."""
     _record_probe(video, probe)
     video.status, video.failure_reason, video.attempts = VideoStatus.PENDING, "", 0
+    video.web_mp4 = video.hls_master = ""
     video.save()
-    return video
+    with tempfile.TemporaryDirectory(prefix="toasoan-poster-") as folder:
+        if source is None:
+            source = Path(folder) / f"source{Path(video.file.name).suffix.lower()}"
+            _copy_original(video, source)
+        (Path(folder) / "out").mkdir()
+        poster = Path(folder) / "out" / "poster.jpg"
+        try:
+            _make_poster(source, poster, probe)
+        except VideoProcessingError as error:  # processing will try again
+            log.warning("video %s: no quick poster: %s", video.pk, error)
+            return
+        names = _save_outputs(video, Path(folder) / "out")
+    Video.objects.filter(pk=video.pk).update(poster=names["poster.jpg"])
+    video.poster = names["poster.jpg"]
 
 
 def _record_probe(video: Video, probe: VideoProbe) -> None:
@@ -174,8 +198,7 @@ def process_video(video: Video) -> None:
     with tempfile.TemporaryDirectory(prefix="toasoan-video-") as folder:
         work = Path(folder)
         source = work / f"source{Path(video.file.name).suffix.lower()}"
-        with video.file.open("rb") as original, source.open("wb") as copy:
-            shutil.copyfileobj(original, copy, 1024 * 1024)
+        _copy_original(video, source)
         probe = probe_video(source, max(max_upload_bytes(), source.stat().st_size))
         _record_probe(video, probe)
         out = work / "out"
@@ -192,6 +215,12 @@ def process_video(video: Video) -> None:
     video.status, video.failure_reason = VideoStatus.READY, ""
     video.processed_at = timezone.now()
     video.save()
+
+
+def _copy_original(video: Video, target: Path) -> None:
+    """A local copy of the original (the storage may be an object store)."""
+    with video.file.open("rb") as original, target.open("wb") as copy:
+        shutil.copyfileobj(original, copy, 1024 * 1024)
 
 
 def ladder_for(source_height: int) -> list[Rung]:

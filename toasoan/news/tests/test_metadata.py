@@ -111,8 +111,11 @@ def test_article_page_describes_itself_as_google_and_facebook_need(
     video = ld["VideoObject"]
     assert video["name"] == "Bản tin thời sự 19h"
     assert video["duration"] == "PT3M4S"
-    assert video["contentUrl"].endswith(".mp4")
-    assert video["thumbnailUrl"] == news["image"]
+    assert video["contentUrl"] == "http://testserver" + article.video.web_mp4.url
+    # The poster first, then the article's three crops.
+    assert video["thumbnailUrl"] == [
+        "http://testserver" + article.video.poster.url, *news["image"]
+    ]
     assert video["uploadDate"] and video["description"]
 
     assert og["og:type"] == "article"

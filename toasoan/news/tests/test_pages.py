@@ -4,14 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import lxml.html
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from conftest import vn_time
 from toasoan.core.models import PressSettings
 from toasoan.importers.services import import_text_article
 from toasoan.news.models import Article, Author, Byline, RelatedArticle
-from toasoan.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 
@@ -98,16 +96,6 @@ def test_dates_are_shown_in_vietnam_time_with_sunday_named(client, make_article)
     assert tree.cssselect(".article__dateline time")[0].get("datetime") == (
         "2019-07-28T06:30:00+07:00"
     )
-
-
-def test_video_player_appears_when_the_file_exists(client, make_article):
-    video = Video(original_filename="72619_OHAI1.mp4")
-    video.file.save("72619_OHAI1.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"))
-    article = make_article(video=video)
-    tree = page(client, article.get_absolute_url())
-    src = tree.cssselect("video")[0].get("src")
-    assert src.startswith("/media/videos/72619_OHAI1") and src.endswith(".mp4")
-    assert not tree.cssselect(".article__video .notice")
 
 
 def test_body_is_sanitised_on_save(client, make_article):

@@ -1,12 +1,14 @@
 """`python -m toasoan worker`: the newsroom's background worker. Every round (2 s)
 it publishes scheduled articles that are due and takes expired ones down, and adds
 the queued reader views to the totals; every minute it refreshes the "Đọc nhiều"
-lists; now and then it forgets what privacy says to forget. `make run` starts it
-beside the web server; in production run it as its own service (README,
-Production)."""
+lists; now and then it forgets what privacy says to forget. Beside the rounds, a
+thread processes uploaded videos one at a time (minutes each, so never in a
+round). `make run` starts it beside the web server; in production run it as its
+own service (README, Production)."""
 
 import logging
 import signal
+import threading
 import time
 
 from django.core.management.base import BaseCommand
@@ -16,6 +18,7 @@ from toasoan.audience.flushing import flush_views, forget_added_batches
 from toasoan.audience.most_read import refresh_most_read
 from toasoan.audience.recording import forget_old_secrets
 from toasoan.newsroom.scheduling import publish_due
+from toasoan.videos.services import run_next_video_job
 
 log = logging.getLogger("toasoan.worker")
 ROUND_SECONDS = 2.0
@@ -45,6 +48,13 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         if not once:
             self.stdout.write(f"Worker: một vòng mỗi {interval:g} giây.")
+        videos_stop = threading.Event()
+        if once:
+            self.duty("videos", self.process_waiting_videos)
+        else:
+            threading.Thread(
+                target=self.video_jobs, args=(videos_stop,), daemon=True
+            ).start()
         rounds = 0
         while not stopping:
             if not once:
@@ -58,8 +68,24 @@ class Command(BaseCommand):
             deadline = time.monotonic() + interval
             while not stopping and time.monotonic() < deadline:
                 time.sleep(min(0.5, interval))
+        videos_stop.set()
         if stopping:
             self.duty("views", flush_views)  # a graceful stop leaves nothing queued
+
+    def video_jobs(self, stop: threading.Event) -> None:
+        """The video thread: a job when one waits, else a look every round. A job
+        cut off by a stop is picked up again later (services.STALE_AFTER)."""
+        while not stop.is_set():
+            close_old_connections()
+            video = self.duty("videos", run_next_video_job)
+            if video is None:
+                stop.wait(ROUND_SECONDS)
+            else:
+                self.stdout.write(f"Video {video.pk}: {video.get_status_display()}")
+
+    def process_waiting_videos(self) -> None:
+        while (video := run_next_video_job()) is not None:
+            self.stdout.write(f"Video {video.pk}: {video.get_status_display()}")
 
     def run_round(self, rounds: int) -> None:
         for article in self.duty("scheduled publishing", publish_due) or []:
