@@ -285,9 +285,11 @@ def _audio_arguments(probe: VideoProbe, bitrate: int) -> list[str]:
 
 
 def _make_poster(source: Path, target: Path, probe: VideoProbe) -> None:
+    # Seeking after the input: exact in every container (an MPEG-TS starts at a
+    # timestamp of its own), and cheap for a second of decoding.
     at = min(1.0, probe.duration_seconds / 10)
     _run_ffmpeg(
-        ["-ss", f"{at:.2f}", "-i", str(source), "-frames:v", "1",
+        ["-i", str(source), "-ss", f"{at:.2f}", "-frames:v", "1",
          "-vf", "scale='min(1280,iw)':-2", "-q:v", "3", str(target)],
         "Ảnh đại diện video / poster",
     )  # fmt: skip
