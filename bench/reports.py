@@ -200,6 +200,7 @@ class Measurement:
     queries: int = 0
     sql_seconds: float = 0.0  # each SELECT run again on its own, to its last row
     slowest: list[tuple[float, str]] = field(default_factory=list)  # (ms, SQL)
+    repeated: list[tuple[int, str]] = field(default_factory=list)  # (times, SQL)
 
     @property
     def median(self) -> float:
@@ -577,6 +578,8 @@ def measure(item: Measurement) -> None:
     item.queries = len(timed)
     item.sql_seconds = sum(ms for ms, _ in timed) / 1000
     item.slowest = timed[:5]
+    runs = Counter(q["sql"] for q in captured)
+    item.repeated = [(n, sql) for sql, n in runs.most_common() if n > 1]
     log(
         f"  {item.label} ({item.period.name if item.period else ''}): "
         f"{seconds(item.median)} s, {item.queries} SQL statements, slowest "
@@ -605,6 +608,8 @@ def distinct_videos(period: Period) -> tuple[int, float]:
 def check_reports(reports: list[Report], archive: Archive) -> list[Check]:
     """Each report's figures against each other and against the builder's
     tallies; one row a check, one column a report."""
+    from toasoan.reports.services import views_in
+
     checks: dict[str, Check] = {}
 
     def check(name: str, period: Period, ok: bool, detail: str = "") -> None:
@@ -661,8 +666,9 @@ def check_reports(reports: list[Report], archive: Archive) -> list[Check]:
             equal(f"compared ({name}): published = the builder's count", period,
                   changes[0].before, archive.published_in(earlier))  # fmt: skip
         top = [article.views for article in report.top_articles]
-        check("top articles: 10, most viewed first", period,
-              len(top) == 10 and top == sorted(top, reverse=True),
+        read = views_in(period).order_by().values("article").distinct().count()
+        check("top articles: 10 (or all read), most viewed first", period,
+              len(top) == min(10, read) and top == sorted(top, reverse=True),
               f"{len(top)}, {top[0]:,}–{top[-1]:,}" if top else "none")  # fmt: skip
         silent = [title for title, _, _, weight in SECTIONS if not weight]
         check("silent sections = the one that publishes nothing", period,
@@ -702,6 +708,21 @@ def seconds(value: float) -> str:
     if value >= 10:
         return f"{value:.1f}"
     return f"{value:.2f}" if value >= 1 else f"{value:.3f}"
+
+
+def describe_sql(sql: str, limit: int = 400) -> str:
+    """shorten_sql's one line, with what the statement selects (cut short) put
+    back: for an aggregate that names the figure it computes."""
+    short = shorten_sql(sql, limit)
+    found = re.match(r"SELECT (DISTINCT )?(.+?) FROM ", re.sub(r"\s+", " ", sql))
+    if not found or not short.startswith("SELECT … FROM "):
+        return short
+    columns = found[2].replace('"', "")
+    if len(columns) > 160:
+        columns = columns[:159] + "…"
+    return (
+        f"SELECT {found[1] or ''}{columns} FROM {short.removeprefix('SELECT … FROM ')}"
+    )
 
 
 def render_results(
@@ -761,7 +782,11 @@ def render_results(
         f"Slowest SQL statements of `build_report`, {half.period.name}:",
         "",
     ]
-    lines += [f"- {ms:,.0f} ms: `{shorten_sql(sql, 400)}`" for ms, sql in half.slowest]
+    lines += [f"- {ms:,.0f} ms: `{describe_sql(sql)}`" for ms, sql in half.slowest]
+    lines += ["", "Statements it runs more than once (the same text):", ""]
+    lines += [f"- {n}×: `{describe_sql(sql)}`" for n, sql in half.repeated] or [
+        "- none"
+    ]
     names = [item.period.name for item in items if item.whole_report]
     lines += [
         "",

@@ -56,6 +56,7 @@ urlpatterns += i18n_patterns(
     path("bai-viet/<int:pk>/in/", news_views.article_print, name="article_print"),
     path("tu-khoa/<str:slug>/", news_views.keyword_detail, name="keyword"),
     path("tac-gia/<str:slug>/", news_views.author_detail, name="author"),
+    path("video/", news_views.video_news, name="video_news"),
     # Feeds: "rss" or "atom" after the edition, a keyword or an author (a
     # section's are routes of its page: <section>/rss/).
     re_path(r"^(?P<format_name>rss|atom)/$", feed_views.edition_feed, name="feed"),

@@ -11,6 +11,7 @@ from toasoan.core.models import PressSettings
 from toasoan.news.metadata import article_metadata
 from toasoan.news.models import Article, Author, Byline, Keyword
 from toasoan.news.services import paginate_articles, related_articles
+from toasoan.videos.models import VideoStatus
 
 
 def current_locale() -> Locale:
@@ -92,6 +93,21 @@ def keyword_detail(request, slug: str):
             "keyword": keyword,
             "articles": paginate_articles(articles, request.GET.get("page")),
         },
+    )
+
+
+def video_news(request):
+    """The video section: articles whose video is ready to play, newest first."""
+    articles = (
+        Article.objects.published()
+        .in_locale(current_locale())
+        .filter(video__status=VideoStatus.READY)
+        .for_listing()
+    )
+    return render(
+        request,
+        "news/video_news.html",
+        {"articles": paginate_articles(articles, request.GET.get("page"))},
     )
 
 

@@ -72,6 +72,7 @@ def test_reader_pages_are_valid_html(
         "search-empty": "/tim-kiem/?q=khongcoketqua",
         "withdrawn": withdrawn.get_absolute_url(),
         "print": f"/bai-viet/{other.pk}/in/",
+        "video": "/video/",
     }
     files = []
     for name, url in urls.items():

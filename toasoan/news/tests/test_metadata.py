@@ -114,7 +114,8 @@ def test_article_page_describes_itself_as_google_and_facebook_need(
     assert video["contentUrl"] == "http://testserver" + article.video.web_mp4.url
     # The poster first, then the article's three crops.
     assert video["thumbnailUrl"] == [
-        "http://testserver" + article.video.poster.url, *news["image"]
+        "http://testserver" + article.video.poster.url,
+        *news["image"],
     ]
     assert video["uploadDate"] and video["description"]
 

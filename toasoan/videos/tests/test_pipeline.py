@@ -234,3 +234,16 @@ def test_import_video_reports_each_refusal_and_exits_non_zero(
     assert article.video.original_filename == "tot.mp4"
     with pytest.raises(CommandError, match="Không có bài viết"):
         call_command("import_video", str(good), "--article", "999999")
+
+
+def test_the_video_section_lists_only_playable_videos(
+    client, make_article, make_video, home
+):
+    ready = make_article("Bản tin có video", video=make_video())
+    waiting = Video.objects.create(original_filename="cho.mp4")
+    make_article("Video chưa tải lên", video=waiting)
+    make_article("Tin chữ")
+    page = lxml.html.fromstring(client.get("/video/").content)
+    titles = [a.text_content().strip() for a in page.cssselect(".card__title a")]
+    assert titles == [ready.title]
+    assert page.cssselect("nav.menu a")[1].get("href") == "/video/"

@@ -1,0 +1,81 @@
+"""Uploading in the admin: a bad file is refused with its reason, nothing kept."""
+
+import lxml.html
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from toasoan.newsroom import roles
+from toasoan.videos.models import Video, VideoStatus
+
+pytestmark = pytest.mark.django_db
+ADD = "/admin/snippets/videos/video/add/"
+
+
+@pytest.fixture
+def editor(client, home):
+    user = get_user_model().objects.create_user("bientap", password="x")
+    user.groups.add(Group.objects.get(name=roles.EDITOR))
+    client.force_login(user)
+    return client
+
+
+def upload(editor, name, content, **fields):
+    data = {"title": "Bản tin", "original_filename": name, **fields,
+            "file": SimpleUploadedFile(name, content, content_type="video/mp4")}  # fmt: skip
+    return editor.post(ADD, data)
+
+
+def test_a_page_renamed_mp4_is_refused_with_the_reason(editor):
+    response = upload(editor, "ban-tin.mp4", b"<!DOCTYPE html><html>trang web</html>")
+    assert response.status_code == 200
+    errors = lxml.html.fromstring(response.content).text_content()
+    assert "Không phải tệp video đọc được" in errors
+    assert "not a readable video file" in errors
+    assert not Video.objects.exists()
+
+
+def test_a_real_video_is_kept_with_its_figures_a_poster_and_queued(editor, video_file):
+    path = video_file("Bản tin 19h.mp4", extra=["-c:v", "libx264", "-c:a", "aac"])
+    response = upload(editor, path.name, path.read_bytes())
+    assert response.status_code == 302
+    video = Video.objects.get()
+    assert video.status == VideoStatus.PENDING
+    assert video.file.name == "videos/originals/ban-tin-19h.mp4"
+    assert (video.width, video.height, video.audio_codec) == (640, 360, "aac")
+    assert video.poster
+    edit = editor.get(f"/admin/snippets/videos/video/edit/{video.pk}/")
+    assert "Chờ xử lý" in lxml.html.fromstring(edit.content).text_content()
+
+
+def test_captions_must_be_webvtt(editor, video_file):
+    path = video_file("tin.mp4", extra=["-c:v", "libx264"])
+    bad = SimpleUploadedFile("phu-de.vtt", b"1\n00:00:01,000 --> 00:00:02,000\nSRT\n")
+    response = upload(editor, path.name, path.read_bytes(), captions=bad)
+    assert (
+        "Phụ đề phải là tệp WebVTT"
+        in lxml.html.fromstring(response.content).text_content()
+    )
+    good = SimpleUploadedFile(
+        "phu-de.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nXin chào\n".encode()
+    )
+    assert (
+        upload(editor, path.name, path.read_bytes(), captions=good).status_code == 302
+    )
+
+
+def test_a_failed_video_shows_its_reason_and_retry_queues_it(editor, video_file):
+    from toasoan.videos.services import import_video_file
+
+    video = import_video_file(video_file("tin.mp4", extra=["-c:v", "libx264"]))
+    Video.objects.filter(pk=video.pk).update(
+        status=VideoStatus.FAILED, failure_reason="FFmpeg lỗi / failed: x"
+    )
+    page = editor.get(f"/admin/snippets/videos/video/edit/{video.pk}/")
+    text = lxml.html.fromstring(page.content).text_content()
+    assert "FFmpeg lỗi / failed: x" in text and "Thử lại" in text
+    response = editor.post(f"/admin/video/{video.pk}/thu-lai/")
+    assert response.status_code == 302
+    video.refresh_from_db()
+    assert video.status == VideoStatus.PENDING and video.failure_reason == ""
