@@ -83,6 +83,10 @@ def _rebuild_site_after_flush():
         "toasoan.reports.migrations.0002_grant_to_editor_in_chief_and_admin"
     )
     reports.grant(apps, None)
+    images = importlib.import_module(
+        "toasoan.newsroom.migrations.0004_image_collection_permissions"
+    )
+    images.grant(apps, None)
     return home
 
 

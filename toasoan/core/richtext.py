@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 # Wagtail's stored rich-text format uses <a linktype="page" id="…"> and
@@ -30,3 +32,17 @@ def sanitize_rich_text(html: str) -> str:
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
     )
+
+
+_IMAGE_EMBED = re.compile(r"<embed\b[^>]*\bembedtype=\"image\"[^>]*>", re.IGNORECASE)
+_ALT = re.compile(r"\balt=\"([^\"]*)\"", re.IGNORECASE)
+
+
+def images_without_alt(html: str) -> int:
+    """How many images in a stored body have no alt text (Wagtail's chooser
+    lets an editor leave it empty, or mark an image decorative)."""
+    missing = 0
+    for embed in _IMAGE_EMBED.findall(html or ""):
+        alt = _ALT.search(embed)
+        missing += not (alt and alt.group(1).strip())
+    return missing

@@ -23,4 +23,12 @@ class ArticleForm(WagtailAdminModelForm):
                 "Thời điểm đăng đã qua: chọn một thời điểm sắp tới, hoặc đăng ngay. "
                 "/ The go-live time has passed.",
             )
+        if "action-publish" in self.data or "action-submit" in self.data:
+            article = self.instance
+            for name in ("featured_image", "featured_image_alt", "body"):
+                if name in cleaned:
+                    setattr(article, name, cleaned[name])
+            for problem in article.publishing_problems():
+                field = "body" if "nội dung" in problem else "featured_image_alt"
+                self.add_error(field, problem)
         return cleaned

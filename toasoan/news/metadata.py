@@ -115,7 +115,7 @@ def article_metadata(
             ("og:image", _absolute(base_url, share.url)),
             ("og:image:width", str(share.width)),
             ("og:image:height", str(share.height)),
-            ("og:image:alt", article.featured_image_caption or article.title),
+            ("og:image:alt", article.featured_image_alt_text or article.title),
         ]
     meta.open_graph += [
         ("article:published_time", published),

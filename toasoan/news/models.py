@@ -38,7 +38,7 @@ from wagtail.models import (
     WorkflowMixin,
 )
 
-from toasoan.core.richtext import sanitize_rich_text
+from toasoan.core.richtext import images_without_alt, sanitize_rich_text
 from toasoan.core.vietnamese import normalize_text, slugify_vi
 from toasoan.news.forms import ArticleForm
 from toasoan.newsroom.panels import EditorialCommentsPanel
@@ -286,6 +286,18 @@ class Article(
     featured_image_caption = models.CharField(
         _("chú thích ảnh"), max_length=500, blank=True
     )
+    featured_image_alt = models.CharField(
+        _("mô tả ảnh cho người khiếm thị (alt)"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "Bắt buộc trước khi đăng, nếu ảnh chưa có mô tả. Required before "
+            "publishing unless the image has a description."
+        ),
+    )
+    featured_image_credit = models.CharField(
+        _("nguồn ảnh"), max_length=200, blank=True, help_text=_("Ví dụ: Ảnh: Minh Hằng")
+    )
     video = models.ForeignKey(
         "videos.Video",
         null=True,
@@ -357,7 +369,12 @@ class Article(
         InlinePanel("bylines", heading=_("Tác giả"), min_num=1, label=_("tác giả")),
         FieldPanel("keywords"),
         MultiFieldPanel(
-            [FieldPanel("featured_image"), FieldPanel("featured_image_caption")],
+            [
+                FieldPanel("featured_image"),
+                FieldPanel("featured_image_alt"),
+                FieldPanel("featured_image_caption"),
+                FieldPanel("featured_image_credit"),
+            ],
             heading=_("Ảnh đại diện"),
         ),
         FieldPanel("video"),
@@ -449,6 +466,30 @@ class Article(
         if not self.slug:
             self.slug = slugify_vi(self.title, max_length=100) or "bai-viet"
         super().save(*args, **kwargs)
+
+    @property
+    def featured_image_alt_text(self) -> str:
+        """The image's description for readers who cannot see it: the article's
+        own, else the one the image library has."""
+        if self.featured_image_alt.strip():
+            return self.featured_image_alt.strip()
+        image = self.featured_image
+        return (image.description or "").strip() if image is not None else ""
+
+    def publishing_problems(self) -> list[str]:
+        """What must be put right before this article goes out (accessibility
+        law and good practice: every picture described)."""
+        problems = []
+        if self.featured_image_id and not self.featured_image_alt_text:
+            problems.append(
+                "Ảnh đại diện chưa có mô tả (alt) / the featured image has no alt text"
+            )
+        if images_without_alt(self.body):
+            problems.append(
+                "Có ảnh trong nội dung chưa có mô tả (alt) / an image in the body "
+                "has no alt text"
+            )
+        return problems
 
     def get_absolute_url(self) -> str:
         with translation.override(

@@ -52,6 +52,44 @@ def canonical_url(context):
     return url
 
 
+RESPONSIVE_WIDTHS = (480, 800, 1200)
+
+
+def responsive_widths(original_width: int) -> list[int]:
+    """The widths to offer: the standard ones below the original, and the
+    original itself when it is smaller than the largest (never upscaled, never
+    the same width twice: the HTML checker refuses duplicate candidates)."""
+    widths = [w for w in RESPONSIVE_WIDTHS if w < original_width]
+    largest = min(original_width, RESPONSIVE_WIDTHS[-1])
+    return [*widths, largest] if largest not in widths else widths
+
+
+@register.simple_tag
+def responsive_picture(image, alt: str, sizes: str = "100vw", loading: str = "lazy"):
+    """A <picture> of WebP renditions with a JPEG fallback at several widths, so
+    a phone on 3G downloads a phone-sized picture."""
+    from django.utils.html import format_html
+
+    if image is None:
+        return ""
+    widths = responsive_widths(image.width)
+    specs = [f"width-{w}|format-{kind}" for kind in ("webp", "jpeg") for w in widths]
+    made = image.get_renditions(*specs)
+
+    def srcset(kind):
+        chosen = [made[f"width-{w}|format-{kind}"] for w in widths]
+        return ", ".join(f"{r.url} {r.width}w" for r in chosen)
+
+    fallback = made[f"width-{widths[-1]}|format-jpeg"]
+    return format_html(
+        '<picture><source type="image/webp" srcset="{}" sizes="{}">'
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
+        'loading="{}" decoding="async"></picture>',
+        srcset("webp"), sizes, fallback.url, srcset("jpeg"), sizes,
+        fallback.width, fallback.height, alt, loading,
+    )  # fmt: skip
+
+
 @register.simple_tag(takes_context=True)
 def main_sections(context):
     """Top-level sections of the edition being read, for the menu."""
