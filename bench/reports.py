@@ -212,7 +212,7 @@ class Measurement:
     """One thing timed: what it is, the calls, and what was measured."""
 
     label: str
-    period: Period | None
+    period: Period
     action: Callable[[], object]
     whole_report: bool = False  # held to TARGET_SECONDS
     samples: list[float] = field(default_factory=list)  # seconds
@@ -603,7 +603,7 @@ def measure(item: Measurement) -> None:
     runs = Counter(q["sql"] for q in captured)
     item.repeated = [(n, sql) for sql, n in runs.most_common() if n > 1]
     log(
-        f"  {item.label} ({item.period.name if item.period else ''}): "
+        f"  {item.label} ({item.period.name}): "
         f"{seconds(item.median)} s, {item.queries} SQL statements, slowest "
         f"{timed[0][0] if timed else 0:,.0f} ms"
     )
