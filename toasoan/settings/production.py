@@ -31,3 +31,23 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
+
+# Media in an S3-compatible object store (AWS S3, MinIO, Viettel / VNPT / FPT
+# cloud storage) when a bucket is named; needs `pip install toasoan[s3]`.
+if os.environ.get("TOASOAN_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["TOASOAN_S3_BUCKET"],
+            "endpoint_url": os.environ.get("TOASOAN_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("TOASOAN_S3_REGION") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID"),
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY"),
+            # Public media at stable addresses, through a CDN when one is named.
+            "custom_domain": os.environ.get("TOASOAN_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }

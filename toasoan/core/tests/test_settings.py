@@ -81,3 +81,30 @@ def test_database_url_selects_the_database(tmp_path):
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
     )
     assert result.stdout.strip() == "postgresql", result.stderr
+
+
+def test_media_can_live_in_an_s3_compatible_object_store(tmp_path):
+    code = SETUP + (
+        "from django.core.files.storage import default_storage as s; "
+        "print(type(s._wrapped if hasattr(s, '_wrapped') else s).__name__, "
+        "s.bucket_name, s.endpoint_url, s.querystring_auth, "
+        "s.url('videos/7/web.mp4'))"
+    )
+    result = run_python(
+        code,
+        "toasoan.settings.production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="tbtv.example.vn",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        TOASOAN_S3_BUCKET="tbtv-media",
+        TOASOAN_S3_ENDPOINT_URL="https://s3.example.vn",
+        TOASOAN_S3_CUSTOM_DOMAIN="media.tbtv.example.vn",
+        AWS_ACCESS_KEY_ID="khoa",
+        AWS_SECRET_ACCESS_KEY="bi-mat",
+    )
+    assert result.returncode == 0, result.stderr
+    kind, bucket, endpoint, signed, url = result.stdout.split()
+    assert (kind, bucket, endpoint, signed) == (
+        "S3Storage", "tbtv-media", "https://s3.example.vn", "False",
+    )  # fmt: skip
+    assert url == "https://media.tbtv.example.vn/videos/7/web.mp4"
