@@ -6,6 +6,7 @@ import zipfile
 import av
 import lxml.html
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -162,6 +163,15 @@ def test_processing_makes_poster_faststart_mp4_and_an_hls_ladder(
         ("application/vnd.apple.mpegurl", processed.hls_master.url),
         ("video/mp4", processed.web_mp4.url),
     ]
+    # Vietnamese captions, when the newsroom adds them.
+    processed.captions.save(
+        "phu-de.vtt",
+        ContentFile("WEBVTT\n\n00:01.000 --> 00:03.000\nXin chào\n".encode()),
+    )
+    page = lxml.html.fromstring(client.get(article.get_absolute_url()).content)
+    [track] = page.cssselect(".article__video video track")
+    assert (track.get("kind"), track.get("srclang")) == ("captions", "vi")
+    assert client.get(track.get("src"))["Content-Type"] == "text/vtt; charset=utf-8"
 
 
 def test_ladder_never_upscales():
