@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import random
 import secrets
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from toasoan.news.models import Article, Author, Byline, HomePage, SectionPage
 from toasoan.videos.models import Video
 
 SEED_ARTICLE = Path(__file__).parent / "seed" / "article-47082.txt"
+log = logging.getLogger("toasoan.demo")
 SEED_KEYWORDS = ["Thông tin đối ngoại", "Diễn biến hòa bình", "Thái Bình"]
 ADMIN_USERNAME = "admin"
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -59,6 +61,7 @@ def load_demo() -> DemoSummary:
         # An editor's touch after import: the seed page had none, readers want them.
         seed.keywords.add(*SEED_KEYWORDS)
         seed.save()
+    _film_seed_video()
     return DemoSummary(
         loaded=True, sections=len(sections), articles=Article.objects.count()
     )
@@ -152,6 +155,36 @@ def _create_article(item: dict, section: SectionPage, authors: dict, rng) -> Art
     article.save()
     article.save_revision(clean=False).publish()
     return article
+
+
+DEMO_CLIP_SECONDS = 8
+
+
+def _film_seed_video() -> None:
+    """The seed article names 72619_OHAI1.mp4, which the repository does not
+    carry: FFmpeg films a short test card in its place, and the worker that
+    `make run` starts processes it like any upload (a poster at once, then
+    "đang xử lý", then the player)."""
+    import subprocess
+    import tempfile
+
+    from toasoan.videos.probing import VideoRejected
+    from toasoan.videos.services import ffmpeg_executable, import_video_file
+
+    with tempfile.TemporaryDirectory(prefix="toasoan-demo-") as folder:
+        clip = Path(folder) / "72619_OHAI1.mp4"
+        try:
+            subprocess.run(
+                [ffmpeg_executable(), "-hide_banner", "-loglevel", "error", "-y",
+                 "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25",
+                 "-f", "lavfi", "-i", "sine=frequency=523",
+                 "-t", str(DEMO_CLIP_SECONDS), "-pix_fmt", "yuv420p", "-c:v", "libx264",
+                 "-c:a", "aac", "-movflags", "+faststart", str(clip)],
+                check=True, capture_output=True, timeout=120,
+            )  # fmt: skip
+            import_video_file(clip)
+        except (OSError, subprocess.SubprocessError, VideoRejected) as error:
+            log.warning("demo: no video for the seed article: %s", error)
 
 
 READING_DAYS = 7

@@ -41,6 +41,9 @@ def test_demo_has_the_seed_and_thirty_articles_in_five_sections():
         )
         assert counted["n"] == article.view_count, article.title
     assert not ArticleViewHour.objects.filter(article=seed).exists()  # imported total
+    # The seed's video, filmed by FFmpeg for the demo, waits for the worker.
+    assert seed.video.original_filename == "72619_OHAI1.mp4"
+    assert seed.video.status == "pending" and seed.video.poster
     assert load_demo().loaded is False  # second run keeps what is there
 
 
