@@ -21,17 +21,23 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+_EMBED_END = re.compile(r"<embed\b([^>]*?)\s*/?>", re.IGNORECASE)
+
+
 def sanitize_rich_text(html: str) -> str:
     """Drop scripts, event handlers, styles and unknown tags; keep Wagtail's markup."""
     if not html:
         return ""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
     )
+    # nh3 writes <embed …> as HTML does; Wagtail only expands <embed …/>, so
+    # without the slash every picture in a body would vanish from the page.
+    return _EMBED_END.sub(r"<embed\1/>", cleaned)
 
 
 _IMAGE_EMBED = re.compile(r"<embed\b[^>]*\bembedtype=\"image\"[^>]*>", re.IGNORECASE)
