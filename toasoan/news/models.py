@@ -54,6 +54,21 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("Trang chủ")
 
+    def serve(self, request, *args, **kwargs):
+        # A WordPress short link (/?p=123) reaches the home page, not a 404, so
+        # Wagtail's redirects never see it: the importer's redirect is found here.
+        legacy = request.GET.get("p", "")
+        if legacy.isascii() and legacy.isdigit() and len(legacy) < 20:
+            from django.shortcuts import redirect
+            from wagtail.contrib.redirects.models import Redirect
+
+            known = Redirect.objects.filter(
+                old_path=Redirect.normalise_path(f"/?p={legacy}")
+            ).first()
+            if known is not None:
+                return redirect(known.link, permanent=known.is_permanent)
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         from toasoan.news.services import build_home_page
 

@@ -174,6 +174,8 @@ TAGGIT_CASE_INSENSITIVE = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # The seed-format importer refuses files larger than this (bytes).
 TOASOAN_IMPORT_MAX_BYTES = int(os.environ.get("TOASOAN_IMPORT_MAX_BYTES", 5 * 1024**2))
+# A WordPress export is read whole: 512 MB by default (TOASOAN_WXR_MAX_BYTES).
+TOASOAN_WXR_MAX_BYTES = int(os.environ.get("TOASOAN_WXR_MAX_BYTES", 512 * 1024**2))
 # Django serves MEDIA_ROOT itself, with byte ranges (core/media.py): on in
 # development and tests, and wherever no web server does it (README, Production).
 TOASOAN_SERVE_MEDIA = os.environ.get("TOASOAN_SERVE_MEDIA", "") == "1"
