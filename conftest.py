@@ -152,6 +152,25 @@ def make_article(section):
 
 
 @pytest.fixture
+def log_in_as(client, home):
+    """The test client, logged in as a new member of a newsroom role (a group
+    name from newsroom/roles.py); the user is ``client.user``."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    def log_in(group: str, username: str | None = None):
+        user = get_user_model().objects.create_user(
+            username or f"nguoi-dung-{Group.objects.get(name=group).pk}", password="x"
+        )
+        user.groups.add(Group.objects.get(name=group))
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return log_in
+
+
+@pytest.fixture
 def make_image(db):
     """A Wagtail image of the given size (a JPEG drawn by Pillow)."""
     from io import BytesIO

@@ -660,11 +660,14 @@ Each run replaces the section for its database engine below.
 """
 
 
-def write_results(report: str, vendor: str) -> None:
-    """Replace (or add) this engine's section in bench/RESULTS.md."""
-    title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(vendor, vendor)
-    begin, end = f"<!-- results:{vendor} -->", f"<!-- /results:{vendor} -->"
-    block = f"{begin}\n## {title}\n\n{report}{end}\n"
+ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def replace_results_block(key: str, heading: str, report: str) -> None:
+    """Replace (or add) the ``<!-- results:key -->`` section of bench/RESULTS.md;
+    every benchmark writes its results through this."""
+    begin, end = f"<!-- results:{key} -->", f"<!-- /results:{key} -->"
+    block = f"{begin}\n{heading}\n\n{report}{end}\n"
     text = RESULTS_FILE.read_text() if RESULTS_FILE.exists() else RESULTS_HEADER
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.S)
     if pattern.search(text):
@@ -672,7 +675,12 @@ def write_results(report: str, vendor: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + block
     RESULTS_FILE.write_text(text)
-    log(f"Wrote {RESULTS_FILE}")
+    log(f"Wrote {RESULTS_FILE} ({key})")
+
+
+def write_results(report: str, vendor: str) -> None:
+    """Replace (or add) this engine's section in bench/RESULTS.md."""
+    replace_results_block(vendor, f"## {ENGINE_NAMES.get(vendor, vendor)}", report)
 
 
 # --------------------------------------------------------------------------- main

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING
 
 # bench/ is on sys.path when this file runs as a script.
 from large_section import (
+    ENGINE_NAMES,
     add_section,
     create_postgres_database,
     drop_postgres_database,
@@ -62,12 +63,13 @@ from large_section import (
     log,
     machine_info,
     phase,
+    replace_results_block,
     replay_ms,
     settle_database,
     setup_django,
     shorten_sql,
 )
-from sitemaps import RESULTS_HEADER, megabytes
+from sitemaps import megabytes
 
 if TYPE_CHECKING:  # Django is set up only once the database exists
     from toasoan.reports.periods import Period
@@ -857,19 +859,12 @@ def render_results(
 
 def write_results(report: str, vendor: str, articles: int) -> None:
     """Replace (or append) this engine and size's section in bench/RESULTS.md."""
-    title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(vendor, vendor)
-    key = f"reports-{vendor}-{articles}"
-    begin, end = f"<!-- results:{key} -->", f"<!-- /results:{key} -->"
-    heading = f"## Period review, {title}, {articles:,} articles (`bench/reports.py`)"
-    block = f"{begin}\n{heading}\n\n{report}{end}\n"
-    text = RESULTS_FILE.read_text() if RESULTS_FILE.exists() else RESULTS_HEADER
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS_FILE.write_text(text)
-    log(f"Wrote {RESULTS_FILE} ({key})")
+    title = ENGINE_NAMES.get(vendor, vendor)
+    replace_results_block(
+        f"reports-{vendor}-{articles}",
+        f"## Period review, {title}, {articles:,} articles (`bench/reports.py`)",
+        report,
+    )
 
 
 # --------------------------------------------------------------------------- main

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import re
 import shutil
 import signal
 import statistics
@@ -46,6 +45,7 @@ from types import ModuleType
 
 # bench/ is on sys.path when this file runs as a script.
 from large_section import (
+    ENGINE_NAMES,
     add_section,
     create_postgres_database,
     drop_postgres_database,
@@ -53,6 +53,7 @@ from large_section import (
     log,
     machine_info,
     phase,
+    replace_results_block,
     settle_database,
     shorten_sql,
 )
@@ -569,19 +570,12 @@ RESULTS_HEADER = "# Benchmark results\n"
 
 def write_results(report: str, vendor: str, articles: int) -> None:
     """Replace (or append) this engine and size's section in bench/RESULTS.md."""
-    title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(vendor, vendor)
-    key = f"sitemaps-{vendor}-{articles}"
-    begin, end = f"<!-- results:{key} -->", f"<!-- /results:{key} -->"
-    heading = f"## Sitemaps, {title}, {articles:,} articles (`bench/sitemaps.py`)"
-    block = f"{begin}\n{heading}\n\n{report}{end}\n"
-    text = RESULTS_FILE.read_text() if RESULTS_FILE.exists() else RESULTS_HEADER
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS_FILE.write_text(text)
-    log(f"Wrote {RESULTS_FILE} ({key})")
+    title = ENGINE_NAMES.get(vendor, vendor)
+    replace_results_block(
+        f"sitemaps-{vendor}-{articles}",
+        f"## Sitemaps, {title}, {articles:,} articles (`bench/sitemaps.py`)",
+        report,
+    )
 
 
 # --------------------------------------------------------------------------- main

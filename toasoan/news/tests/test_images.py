@@ -6,8 +6,6 @@ import json
 
 import lxml.html
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
@@ -22,11 +20,8 @@ ADMIN = "/admin/snippets/news/article"
 
 
 @pytest.fixture
-def chief(client, home):
-    user = get_user_model().objects.create_user("tongbientap", password="x")
-    user.groups.add(Group.objects.get(name=roles.EDITOR_IN_CHIEF))
-    client.force_login(user)
-    return client
+def chief(log_in_as):
+    return log_in_as(roles.EDITOR_IN_CHIEF)
 
 
 def body_with_image(image, alt: str) -> str:

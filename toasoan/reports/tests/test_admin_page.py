@@ -4,24 +4,12 @@ import json
 
 import lxml.html
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from toasoan.newsroom import roles
 from toasoan.reports.tests.test_reports import archive  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 PAGE = "/admin/bao-cao/"
-
-
-def member(client, group: str):
-    user = get_user_model().objects.create_user(
-        f"u-{len(group)}-{group[:3]}", password="x"
-    )
-    user.groups.add(Group.objects.get(name=group))
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def menu_labels(user) -> list[str]:
@@ -36,8 +24,8 @@ def menu_labels(user) -> list[str]:
 
 
 @pytest.mark.parametrize("group", [roles.EDITOR_IN_CHIEF, roles.ADMINISTRATOR])
-def test_editor_in_chief_and_administrator_read_the_review(client, archive, group):  # noqa: F811
-    reader = member(client, group)
+def test_editor_in_chief_and_administrator_read_the_review(log_in_as, archive, group):  # noqa: F811
+    reader = log_in_as(group)
     assert "Báo cáo sơ kết" in menu_labels(reader.user)
     response = reader.get(PAGE, {"ky": "2019-H1"})
     assert response.status_code == 200
@@ -62,8 +50,8 @@ def test_editor_in_chief_and_administrator_read_the_review(client, archive, grou
 
 
 @pytest.mark.parametrize("group", [roles.REPORTER, roles.EDITOR])
-def test_reporters_and_editors_do_not(client, archive, group):  # noqa: F811
-    reader = member(client, group)
+def test_reporters_and_editors_do_not(log_in_as, archive, group):  # noqa: F811
+    reader = log_in_as(group)
     assert (
         "Báo cáo sơ kết"
         not in lxml.html.fromstring(reader.get("/admin/").content).text_content()
@@ -84,8 +72,8 @@ def test_reporters_and_editors_do_not(client, archive, group):  # noqa: F811
         ({"ky": "x" * 10_000}, "Không hiểu kỳ báo cáo"),
     ],
 )
-def test_bad_periods_show_a_reason_not_an_error(client, home, params, message):
-    reader = member(client, roles.EDITOR_IN_CHIEF)
+def test_bad_periods_show_a_reason_not_an_error(log_in_as, params, message):
+    reader = log_in_as(roles.EDITOR_IN_CHIEF)
     response = reader.get(PAGE, params)
     assert response.status_code == 200
     alert = lxml.html.fromstring(response.content).cssselect("[role=alert]")[0]

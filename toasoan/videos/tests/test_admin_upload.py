@@ -2,8 +2,6 @@
 
 import lxml.html
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from toasoan.newsroom import roles
@@ -14,11 +12,8 @@ ADD = "/admin/snippets/videos/video/add/"
 
 
 @pytest.fixture
-def editor(client, home):
-    user = get_user_model().objects.create_user("bientap", password="x")
-    user.groups.add(Group.objects.get(name=roles.EDITOR))
-    client.force_login(user)
-    return client
+def editor(log_in_as):
+    return log_in_as(roles.EDITOR)
 
 
 def upload(editor, name, content, **fields):
