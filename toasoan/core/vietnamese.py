@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 
 # Letters that NFD does not decompose: đ is a letter of its own, and Ð (U+00D0,
 # Icelandic eth) is what legacy converters and careless typists put for Đ.
@@ -71,13 +71,18 @@ def format_figure(value: float) -> str:
     return format_count(int(value))
 
 
+# The portal's "Thứ 6, 26.07.2019 | 17:30:59" and the variants old archives
+# carry: "Thứ Năm, 16.07.2020 - 10:19:53", "THỨ SÁU, 22/10/2021 10:20:32",
+# "Thứ ba, 26/8/2014, 11:04 (GMT+7)".
 _DATE_LINE = re.compile(
     r"^\s*(?:(?P<weekday>thứ\s*(?:[2-7]|hai|ba|tư|năm|sáu|bảy)|chủ\s*nhật)\s*,?\s*)?"
     r"(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>\d{4})"
-    r"\s*(?:\|\s*|,\s*|\s+)"
-    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*$",
+    r"\s*(?:\|\s*|,\s*|[-–]\s*|\s+)"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"\s*(?:\(?\s*GMT\s*(?P<offset>[+-]\d{1,2})(?::?00)?\s*\)?)?\s*$",
     re.IGNORECASE,
 )
+PORTAL_OFFSET = 7  # hours: Vietnam, where the old portals' clocks were
 
 
 class DateLineError(ValueError):
@@ -99,7 +104,7 @@ def parse_date_line(line: str) -> datetime:
         raise DateLineError(f"không đọc được ngày giờ / unreadable date line: {line!r}")
     parts = {k: int(v) for k, v in match.groupdict().items() if v and k != "weekday"}
     try:
-        return datetime(
+        moment = datetime(
             parts["year"],
             parts["month"],
             parts["day"],
@@ -111,14 +116,24 @@ def parse_date_line(line: str) -> datetime:
         raise DateLineError(
             f"ngày giờ không tồn tại / no such date or time: {line.strip()!r}"
         ) from exc
+    # A line that names another zone (GMT+0) is moved to Vietnam's time.
+    offset = parts.get("offset", PORTAL_OFFSET)
+    if not -12 <= offset <= 14:
+        raise DateLineError(f"múi giờ lạ / odd time zone: {line.strip()!r}")
+    return moment + timedelta(hours=PORTAL_OFFSET - offset)
 
 
-_VIEW_LINE = re.compile(r"^\s*(?P<number>\d{1,3}(?:[.,]\d{3})+|\d+)\s+lượt\s+xem\s*$")
+_NUMBER = r"\d{1,3}(?:[.,]\d{3})+|\d+"
+# "11,364 lượt xem", "11.364 lượt xem", "Lượt xem: 7370"
+_VIEW_LINE = re.compile(
+    rf"^\s*(?:(?P<before>{_NUMBER})\s+lượt\s+xem|lượt\s+xem\s*:?\s*(?P<after>{_NUMBER}))\s*$"
+)
 
 
 def parse_view_line(line: str) -> int | None:
-    """ "11,364 lượt xem" or "11.364 lượt xem" → 11364; anything else → None."""
+    """ "11,364 lượt xem", "11.364 lượt xem", "Lượt xem: 7370" → the number;
+    anything else → None."""
     match = _VIEW_LINE.match(normalize_text(line).lower())
     if not match:
         return None
-    return int(re.sub(r"[.,]", "", match.group("number")))
+    return int(re.sub(r"[.,]", "", match.group("before") or match.group("after")))

@@ -38,6 +38,9 @@ class ImportOutcome:
     path: Path
     article: Article
     created: bool
+    # The same article already came in under another old URL: this file's URL
+    # now redirects to it, and no second copy is made.
+    duplicate: bool = False
 
 
 def find_text_files(paths: list[str | Path]) -> list[Path]:
@@ -113,7 +116,15 @@ def _save_article(
         existing = Article.objects.filter(
             section=section, title=parsed.title, published_at=published_at
         )
-    article = existing.first() or Article(section=section, locale=section.locale)
+    article = existing.first()
+    if article is None and legacy_id is not None:
+        twin = Article.objects.filter(
+            section=section, title=parsed.title, published_at=published_at
+        ).first()
+        if twin is not None and twin.legacy_id != legacy_id:
+            _redirect_legacy_url(section, legacy_id, twin)
+            return ImportOutcome(path=path, article=twin, created=False, duplicate=True)
+    article = article or Article(section=section, locale=section.locale)
     created = article.pk is None
 
     article.title = parsed.title
@@ -143,6 +154,25 @@ def _save_article(
     article.save()
     article.save_revision(log_action=True, clean=False).publish()
     return ImportOutcome(path=path, article=article, created=created)
+
+
+def _redirect_legacy_url(
+    section: SectionPage, legacy_id: int, article: Article
+) -> None:
+    """The old portal's other address of an article (/tin-tuc/46/47083/…), kept
+    alive as a permanent redirect (news.views.legacy_article_redirect reads it)."""
+    from wagtail.contrib.redirects.models import Redirect
+
+    section_id = section.legacy_id if section.legacy_id is not None else 0
+    for prefix in ("tin-tuc", "news"):
+        Redirect.objects.update_or_create(
+            old_path=Redirect.normalise_path(f"/{prefix}/{section_id}/{legacy_id}"),
+            site=None,
+            defaults={
+                "redirect_link": article.get_absolute_url(),
+                "is_permanent": True,
+            },
+        )
 
 
 def _byline_for(name: str, order: int) -> Byline:

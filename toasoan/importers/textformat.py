@@ -33,7 +33,16 @@ _VIDEO_LINE = re.compile(
     r"^\s*video\s*:\s*(?P<name>[^\s/\\][^/\\]*\.(?:mp4|m4v|mov|webm|ts|mpg|mpeg|flv|avi))\s*$",
     re.IGNORECASE,
 )
+_AUDIO_LINE = re.compile(
+    r"^\s*audio\s*:\s*(?P<name>[^\s/\\][^/\\]*\.(?:mp3|m4a|aac|wav|ogg|wma))\s*$",
+    re.IGNORECASE,
+)
 _SENTENCE_END = ("./.", ".", "…", "!", "?", ":", ";", '"', "”")
+# Words glued where an old portal's HTML was stripped: "Thái Bình.Sáng nay",
+# "tỉnhThái Bình". A capital after a full stop, or inside a word that began in
+# lower case ("iPhone", "TikTok", "YouTube" begin otherwise and are kept).
+_GLUED_SENTENCE = re.compile(r"(?<=[^\W\d_])([.!?;])(?=[^\W\d_])", re.UNICODE)
+_GLUED_WORD = re.compile(r"\b([^\W\d_]+)")
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|&|\s[-–]\s|\bvà\b)\s*")
 
 
@@ -46,6 +55,35 @@ class TextArticleError(ValueError):
         self.line = line
 
 
+def repair_text(text: str) -> str:
+    """What old archives got wrong and readers should not see: "Ð" (U+00D0,
+    Icelandic eth) typed for "Đ", and words glued where HTML was stripped."""
+    text = text.replace("\u00d0", "Đ").replace("\u00f0", "đ")
+
+    def after_stop(match: re.Match) -> str:
+        # "tỉnh.Sáng" is two sentences; "TP.HCM" and "11.364" are not.
+        before = text[match.start() - 1]
+        following = text[match.end() : match.end() + 1]
+        glued = before.islower() and following.isupper()
+        return match.group(1) + (" " if glued else "")
+
+    text = _GLUED_SENTENCE.sub(after_stop, text)
+    return _GLUED_WORD.sub(lambda m: _unglue(m.group(1)), text)
+
+
+def _unglue(word: str) -> str:
+    if not word[0].islower():
+        return word
+    for index in range(2, len(word) - 1):
+        if (
+            word[index].isupper()
+            and word[index + 1].islower()
+            and word[:index].islower()
+        ):
+            return word[:index] + " " + word[index:]
+    return word
+
+
 @dataclass
 class TextArticle:
     title: str
@@ -53,6 +91,7 @@ class TextArticle:
     paragraphs: list[str]
     view_count: int = 0
     video_filename: str | None = None
+    audio_filename: str | None = None
     authors: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
 
@@ -130,14 +169,17 @@ def parse_text_article(text: str) -> TextArticle:
             body_rows = body_rows[:position]
             break
 
-    video_filename = None
+    video_filename = audio_filename = None
     paragraphs: list[str] = []
     for _, line in body_rows:
         video = _VIDEO_LINE.match(line)
+        audio = _AUDIO_LINE.match(line)
         if video and video_filename is None:
             video_filename = video.group("name").strip()
+        elif audio and audio_filename is None:
+            audio_filename = audio.group("name").strip()
         else:
-            paragraphs.append(line)
+            paragraphs.append(repair_text(line))
 
     authors: list[str] = []
     if len(paragraphs) > 1 and _looks_like_author_line(paragraphs[-1]):
@@ -147,11 +189,12 @@ def parse_text_article(text: str) -> TextArticle:
             "không có nội dung bài / no body paragraphs", date_index + 2
         )
     return TextArticle(
-        title=title,
+        title=repair_text(title),
         published_at=published_at,
         paragraphs=paragraphs,
         view_count=view_count,
         video_filename=video_filename,
+        audio_filename=audio_filename,
         authors=authors,
         keywords=list(dict.fromkeys(keywords)),
     )

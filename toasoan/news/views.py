@@ -74,7 +74,16 @@ def legacy_article_redirect(request, legacy_section: int, legacy_id: int, rest="
         or candidates.first()
     )
     if article is None:
-        raise Http404("Không tìm thấy bài viết cũ")
+        # The same article under a second old address (an importer's alias).
+        from wagtail.contrib.redirects.models import Redirect
+
+        prefix = request.path.strip("/").split("/")[0]
+        alias = Redirect.objects.filter(
+            old_path=Redirect.normalise_path(f"/{prefix}/{legacy_section}/{legacy_id}")
+        ).first()
+        if alias is None:
+            raise Http404("Không tìm thấy bài viết cũ")
+        return redirect(alias.link, permanent=True)
     return redirect(article.get_absolute_url(), permanent=True)
 
 

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         files = find_text_files(paths)
         if not files:
             raise CommandError("không tìm thấy tệp nào / no files found")
-        created = updated = 0
+        created = updated = duplicates = 0
         failures: list[str] = []
         for number, path in enumerate(files, start=1):
             progress = f"[{number}/{len(files)}]"
@@ -55,13 +55,21 @@ class Command(BaseCommand):
                 self.stderr.write(f"{progress} LỖI / ERROR {exc}")
                 continue
             created += outcome.created
-            updated += not outcome.created
-            verb = "mới / new" if outcome.created else "cập nhật / updated"
+            duplicates += outcome.duplicate
+            updated += not outcome.created and not outcome.duplicate
+            verb = (
+                "trùng, địa chỉ cũ chuyển về bài đã có / duplicate, old URL redirected"
+                if outcome.duplicate
+                else "mới / new"
+                if outcome.created
+                else "cập nhật / updated"
+            )
             self.stdout.write(f"{progress} {verb}: {path} → {outcome.article.title}")
 
         prefix = "(chạy thử, không lưu / dry run, nothing stored) " if dry_run else ""
         self.stdout.write(
             f"{prefix}Xong / done: {created} mới / new, {updated} cập nhật / updated, "
+            f"{duplicates} trùng / duplicates, "
             f"{len(failures)} lỗi / failed, chuyên mục / section: {target.title} "
             f"(id {target.pk})"
         )
