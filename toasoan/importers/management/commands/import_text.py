@@ -69,8 +69,8 @@ class Command(BaseCommand):
         prefix = "(chạy thử, không lưu / dry run, nothing stored) " if dry_run else ""
         self.stdout.write(
             f"{prefix}Xong / done: {created} mới / new, {updated} cập nhật / updated, "
-            f"{duplicates} trùng / duplicates, "
-            f"{len(failures)} lỗi / failed, chuyên mục / section: {target.title} "
+            f"{len(failures)} lỗi / failed, {duplicates} trùng / duplicates, "
+            f"chuyên mục / section: {target.title} "
             f"(id {target.pk})"
         )
         if failures:
