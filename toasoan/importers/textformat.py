@@ -43,7 +43,7 @@ _SENTENCE_END = ("./.", ".", "…", "!", "?", ":", ";", '"', "”")
 # lower case ("iPhone", "TikTok", "YouTube" begin otherwise and are kept).
 _GLUED_SENTENCE = re.compile(r"(?<=[^\W\d_])([.!?;])(?=[^\W\d_])", re.UNICODE)
 _GLUED_WORD = re.compile(r"\b([^\W\d_]+)")
-_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|&|\s[-–]\s|\bvà\b)\s*")
+AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|&|\s[-–]\s|\bvà\b)\s*")
 
 
 class TextArticleError(ValueError):
@@ -125,7 +125,7 @@ def _looks_like_author_line(line: str) -> bool:
     return len(line) <= 120 and not line.endswith(_SENTENCE_END)
 
 
-def _split_list(text: str, separators: re.Pattern) -> list[str]:
+def split_list(text: str, separators: re.Pattern) -> list[str]:
     return [part.strip() for part in separators.split(text) if part and part.strip()]
 
 
@@ -165,7 +165,7 @@ def parse_text_article(text: str) -> TextArticle:
             tail = [marker.group("rest")] + [
                 row[1] for row in body_rows[position + 1 :]
             ]
-            keywords = _split_list("\n".join(tail), re.compile(r"\s*[,;\n]\s*"))
+            keywords = split_list("\n".join(tail), re.compile(r"\s*[,;\n]\s*"))
             body_rows = body_rows[:position]
             break
 
@@ -183,7 +183,7 @@ def parse_text_article(text: str) -> TextArticle:
 
     authors: list[str] = []
     if len(paragraphs) > 1 and _looks_like_author_line(paragraphs[-1]):
-        authors = _split_list(paragraphs.pop(), _AUTHOR_SEPARATORS)
+        authors = split_list(paragraphs.pop(), AUTHOR_SEPARATORS)
     if not paragraphs:
         raise TextArticleError(
             "không có nội dung bài / no body paragraphs", date_index + 2
