@@ -24,6 +24,7 @@ from toasoan.core.vietnamese import (
     parse_date_line,
     parse_view_line,
 )
+from toasoan.importers.legacy_encodings import guess_legacy_text, repair_mojibake
 
 MAX_TITLE_LENGTH = 300
 _KEYWORD_MARKER = re.compile(
@@ -107,12 +108,21 @@ def decode_article_bytes(raw: bytes, max_bytes: int) -> str:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise TextArticleError("tệp nhị phân, không phải văn bản / binary file", line)
     try:
-        return normalize_text(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise TextArticleError(
-            f"không phải UTF-8 / not UTF-8 text (byte {exc.start})", line
-        ) from exc
+        # Archives from the 1990s-2000s: TCVN3 (ABC) or VNI bytes.
+        legacy = guess_legacy_text(raw)
+        if legacy is None:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise TextArticleError(
+                f"không phải UTF-8, TCVN3 hay VNI / not UTF-8, TCVN3 or VNI text "
+                f"(byte {exc.start})",
+                line,
+            ) from exc
+        return normalize_text(legacy[0])
+    # TCVN3 or VNI once read as Latin-1 and saved as UTF-8 ("Hµ Néi").
+    repaired = repair_mojibake(text)
+    return normalize_text(repaired[0] if repaired else text)
 
 
 def _numbered_nonblank(lines: list[str], start: int = 0):

@@ -90,3 +90,52 @@ def test_the_same_article_under_two_old_urls_is_kept_once_and_redirected(
     again = import_text_article(second, section)  # a second run changes nothing
     assert again.duplicate and Article.objects.count() == 1
     assert client.get("/tin-tuc/46/99999/").status_code == 404
+
+
+ARCHIVE_1998 = """Tỉnh Thái Bình tổng kết công tác thông tin năm 1998
+Thứ 5, 31/12/1998 | 16:00
+Sáng nay, Ủy ban nhân dân tỉnh họp tổng kết. Đồng chí Chủ tịch phát biểu: người dân đã được thông tin kịp thời về lũ lụt, dịch bệnh và giá lúa.
+Quang Hưng
+"""
+
+
+@pytest.mark.parametrize(
+    "encoding", ["TCVN3", "VNI", "TCVN3 read as Latin-1", "VNI read as Windows-1252"]
+)
+def test_tcvn3_and_vni_archives_are_detected_and_converted(tmp_path, section, encoding):
+    from toasoan.importers.legacy_encodings import encode_tcvn3, encode_vni
+
+    raw = {
+        "TCVN3": lambda: encode_tcvn3(ARCHIVE_1998),
+        "VNI": lambda: encode_vni(ARCHIVE_1998),
+        # Once opened as Latin-1 / Windows-1252 and saved again as UTF-8.
+        "TCVN3 read as Latin-1": lambda: (
+            encode_tcvn3(ARCHIVE_1998).decode("latin-1").encode("utf-8")
+        ),
+        "VNI read as Windows-1252": lambda: (
+            encode_vni(ARCHIVE_1998).decode("cp1252").encode("utf-8")
+        ),
+    }[encoding]()
+    assert "Thái Bình".encode() not in raw  # really not Unicode any more
+    path = tmp_path / "article-1998.txt"
+    path.write_bytes(raw)
+    article = import_text_article(path, section).article
+    # TCVN3 has no toned capitals of its own (they were a font): "Ủy" comes back
+    # as "ủy" there; everything else is exact.
+    expected_title = "Tỉnh Thái Bình tổng kết công tác thông tin năm 1998"
+    assert article.title == expected_title
+    assert "người dân đã được thông tin kịp thời về lũ lụt" in article.body
+    assert article.byline_names == ["Quang Hưng"]
+
+
+def test_text_in_no_known_encoding_is_still_refused(tmp_path, section):
+    from toasoan.importers.services import ImportFailed
+
+    path = tmp_path / "article-2.txt"
+    path.write_bytes(
+        "Château près de la rivière\n26/07/2019 | 10:00\nTexte français.\n".encode(
+            "latin-1"
+        )
+    )
+    with pytest.raises(ImportFailed, match="không phải UTF-8, TCVN3 hay VNI"):
+        import_text_article(path, section)
