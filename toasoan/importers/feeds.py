@@ -9,6 +9,7 @@ import calendar
 import ipaddress
 import socket
 import urllib.request
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -98,7 +99,9 @@ def import_feed(
     if not feed.get("version") or not feed.entries and feed.bozo:
         raise FeedError("Không phải RSS hay Atom / not an RSS or Atom feed")
     summary = FeedSummary()
-    with transaction.atomic():
+    # Item by item (a run cut short keeps what it finished); a dry run is one
+    # transaction, rolled back.
+    with transaction.atomic() if dry_run else nullcontext():
         for entry in feed.entries:
             key = (entry.get("link") or entry.get("id") or "")[:500]
             if not key:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -64,9 +65,13 @@ def import_wordpress(
     export = read_wxr(path, settings.TOASOAN_WXR_MAX_BYTES)
     summary = WxrSummary()
     media_dir = media_dir or path.parent
-    with transaction.atomic():
+    # A real run commits post by post, so a run cut short (a crash, a kill -9)
+    # keeps what it finished and the next run goes on from there; a dry run is
+    # one transaction, rolled back.
+    with transaction.atomic() if dry_run else nullcontext():
         home = HomePage.objects.order_by("path").first()
-        sections = _sections(export, home)
+        with transaction.atomic():
+            sections = _sections(export, home)
         images = {} if dry_run else _images(export, media_dir, summary)
         if dry_run:
             summary.images = sum(1 for i in export.items if i.post_type == "attachment")
