@@ -22,6 +22,22 @@ if len(SECRET_KEY) < 50:  # noqa: F405
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only, behind a TLS-terminating proxy that sets X-Forwarded-Proto. The
+# load balancer's plain-HTTP health check is let through.
+SECURE_SSL_REDIRECT = os.environ.get("TOASOAN_SSL_REDIRECT", "1") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^api/health$"]
+# Browsers remember to use HTTPS for a year (TOASOAN_HSTS_SECONDS=0 turns it off,
+# e.g. while trying a new certificate); subdomains are not included by default:
+# a station may run other, older services on them.
+SECURE_HSTS_SECONDS = int(os.environ.get("TOASOAN_HSTS_SECONDS", 365 * 24 * 3600))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("TOASOAN_HSTS_SUBDOMAINS") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("TOASOAN_HSTS_PRELOAD") == "1"
+if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    # Deliberate: HSTS for subdomains (and the preload list, which needs it) is
+    # for life, and would break a station's older plain-HTTP services on them.
+    # Turn both on (TOASOAN_HSTS_SUBDOMAINS=1, TOASOAN_HSTS_PRELOAD=1) once every
+    # subdomain speaks HTTPS.
+    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -108,3 +108,47 @@ def test_media_can_live_in_an_s3_compatible_object_store(tmp_path):
         "S3Storage", "tbtv-media", "https://s3.example.vn", "False",
     )  # fmt: skip
     assert url == "https://media.tbtv.example.vn/videos/7/web.mp4"
+
+
+def test_django_deploy_check_is_clean_in_production(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                # the test runner's own, not production's
+                if k not in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+            },
+            "DJANGO_SETTINGS_MODULE": "toasoan.settings.production",
+            "SECRET_KEY": "Q7!vz" * 12,
+            "ALLOWED_HOSTS": "tbtv.example.vn",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_sends_readers_to_https_but_lets_health_checks_through(tmp_path):
+    code = SETUP + (
+        "from django.test import Client; c = Client(); "
+        "print(c.get('/tin-tuc/').status_code, c.get('/tin-tuc/')['Location'], "
+        "c.get('/api/health').status_code, "
+        "c.get('/api/health', secure=True)['Strict-Transport-Security'])"
+    )
+    result = run_python(
+        code,
+        "toasoan.settings.production",
+        SECRET_KEY="Q7!vz" * 12,
+        ALLOWED_HOSTS="testserver",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "301", "https://testserver/tin-tuc/", "200", "max-age=31536000",
+    ]  # fmt: skip
