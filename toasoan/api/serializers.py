@@ -200,9 +200,7 @@ class ArticleSummary(serializers.Serializer):
             ),
             "language": article.locale.language_code,
             "published_at": local_iso(article.published_at),
-            "updated_at": local_iso(
-                max(filter(None, [article.published_at, article.last_published_at]))
-            ),
+            "updated_at": local_iso(article.changed_at),
             "authors": [
                 {
                     "name": byline.display_name,

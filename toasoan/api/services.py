@@ -79,7 +79,4 @@ def with_details(articles: QuerySet) -> QuerySet:
 
 def last_modified(articles) -> datetime | None:
     """When the newest change among these articles went live."""
-    moments = [
-        max(filter(None, [a.published_at, a.last_published_at])) for a in articles
-    ]
-    return max(moments, default=None)
+    return max((a.changed_at for a in articles), default=None)

@@ -93,7 +93,7 @@ class ArticleFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return max(filter(None, [article.published_at, article.last_published_at]))
+        return article.changed_at
 
     def item_author_name(self, article):
         return ", ".join(article.byline_names) or None

@@ -23,8 +23,9 @@ from django.utils.html import strip_tags
 
 from toasoan.core.richtext import sanitize_rich_text
 from toasoan.core.vietnamese import normalize_text, slugify_vi
+from toasoan.importers.services import byline_for
 from toasoan.importers.textformat import AUTHOR_SEPARATORS, split_list
-from toasoan.news.models import Article, Author, Byline, SectionPage
+from toasoan.news.models import Article, SectionPage
 from toasoan.videos.models import Video
 
 FETCH_SECONDS = 20
@@ -156,7 +157,7 @@ def _save_entry(entry, key: str, section: SectionPage, summary: FeedSummary) -> 
         if n
         for part in split_list(normalize_text(n), AUTHOR_SEPARATORS)
     ]
-    article.bylines = [_byline(name, order) for order, name in enumerate(names)]
+    article.bylines = [byline_for(name, order) for order, name in enumerate(names)]
     for enclosure in entry.get("enclosures", []):
         if enclosure.get("type", "").startswith("video/") and article.video_id is None:
             name = PurePosixPath(urlsplit(enclosure.get("href", "")).path).name[:255]
@@ -175,12 +176,3 @@ def _save_entry(entry, key: str, section: SectionPage, summary: FeedSummary) -> 
     article.live = False
     article.save()
     article.save_revision(clean=False).publish()
-
-
-def _byline(name: str, order: int) -> Byline:
-    profile = Author.objects.filter(slug=slugify_vi(name)).first()
-    return (
-        Byline(author=profile, sort_order=order)
-        if profile
-        else Byline(name=name, sort_order=order)
-    )

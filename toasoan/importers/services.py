@@ -146,7 +146,7 @@ def _save_article(
         else None
     )
     article.bylines = [
-        _byline_for(name, order) for order, name in enumerate(parsed.authors)
+        byline_for(name, order) for order, name in enumerate(parsed.authors)
     ]
     # Keywords are added, never removed: editors tag imported articles afterwards,
     # and a re-import must not undo their work.
@@ -175,7 +175,7 @@ def _redirect_legacy_url(
         )
 
 
-def _byline_for(name: str, order: int) -> Byline:
+def byline_for(name: str, order: int) -> Byline:
     profile = Author.objects.filter(name__iexact=name).first()
     if profile:
         return Byline(author=profile, sort_order=order)

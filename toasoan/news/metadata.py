@@ -94,8 +94,7 @@ def article_metadata(
     url = base_url + article.get_absolute_url()
     description = article.lead or strip_tags(article.body)[:300]
     published = local_iso(article.published_at)
-    changes = [article.published_at, article.corrected_at, article.last_published_at]
-    modified = local_iso(max(filter(None, changes)))
+    modified = local_iso(max(filter(None, [article.changed_at, article.corrected_at])))
     keywords = [k.name for k in article.keywords.all()]
     language = article.locale.language_code
     images = _renditions(article.featured_image, (SHARE_IMAGE, *SCHEMA_IMAGES))

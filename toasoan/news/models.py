@@ -483,6 +483,12 @@ class Article(
         super().save(*args, **kwargs)
 
     @property
+    def changed_at(self):
+        """When readers last saw it change: the latest publication of a revision
+        (an article imported as published keeps its own date)."""
+        return max(filter(None, [self.published_at, self.last_published_at]))
+
+    @property
     def featured_image_alt_text(self) -> str:
         """The image's description for readers who cannot see it: the article's
         own, else the one the image library has."""

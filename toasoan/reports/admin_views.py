@@ -50,7 +50,8 @@ def period_review(request):
         raise PermissionDenied
     today = timezone.localdate()
     params = request.GET
-    chosen = params.get("ky") or f"{today.year}-H{1 if today.month <= 6 else 2}"
+    this_half = f"{today.year}-H{1 if today.month <= 6 else 2}"
+    chosen = params.get("ky") or this_half
     error = None
     try:
         if params.get("tu") or params.get("den"):
@@ -62,7 +63,7 @@ def period_review(request):
             period = parse_preset(chosen)
     except PeriodError as problem:
         error, chosen = str(problem), ""
-        period = parse_preset(f"{today.year}-H{1 if today.month <= 6 else 2}")
+        period = parse_preset(this_half)
     report = build_report(period)
     format_name = params.get("format")
     if format_name in CONTENT_TYPES and error is None:

@@ -95,12 +95,16 @@ EXPECTED_OUTPUT = {
 }
 
 
-def report_json(tmp_path, *args) -> dict:
-    out = tmp_path / "bao-cao.json"
+def write_report(out, *args):
+    """The report command as an editor runs it, its output to ``out``."""
     call_command(
         "report", *args, "-o", str(out), stdout=io.StringIO(), stderr=io.StringIO()
     )
-    return json.loads(out.read_text("utf-8"))
+    return out
+
+
+def report_json(tmp_path, *args) -> dict:
+    return json.loads(write_report(tmp_path / "bao-cao.json", *args).read_text("utf-8"))
 
 
 def test_json_holds_every_figure_of_the_archive(tmp_path, archive):
@@ -174,16 +178,7 @@ def test_a_year_without_data_gives_zeros_not_errors(tmp_path, archive):
 
 
 def test_csv_carries_the_same_figures(tmp_path, archive):
-    out = tmp_path / "bao-cao.csv"
-    call_command(
-        "report",
-        "--period",
-        "2019-H1",
-        "-o",
-        str(out),
-        stderr=io.StringIO(),
-        stdout=io.StringIO(),
-    )
+    out = write_report(tmp_path / "bao-cao.csv", "--period", "2019-H1")
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads the Vietnamese right
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -242,16 +237,7 @@ def test_word_document_is_an_administrative_report_that_libreoffice_opens(
             "governing_agency": "Ủy ban nhân dân tỉnh Thái Bình", "editor_in_chief": "Nguyễn Văn A",
         },
     )  # fmt: skip
-    out = tmp_path / "bao-cao.docx"
-    call_command(
-        "report",
-        "--period",
-        "2019-H1",
-        "-o",
-        str(out),
-        stderr=io.StringIO(),
-        stdout=io.StringIO(),
-    )
+    out = write_report(tmp_path / "bao-cao.docx", "--period", "2019-H1")
     paragraphs, rows, images = docx_text(out)
     assert "BÁO CÁO SƠ KẾT CÔNG TÁC THÔNG TIN 6 THÁNG ĐẦU NĂM 2019" in paragraphs
     assert "I. KẾT QUẢ CÔNG TÁC THÔNG TIN" in paragraphs
