@@ -27,6 +27,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -681,6 +682,38 @@ def replace_results_block(key: str, heading: str, report: str) -> None:
 def write_results(report: str, vendor: str) -> None:
     """Replace (or add) this engine's section in bench/RESULTS.md."""
     replace_results_block(vendor, f"## {ENGINE_NAMES.get(vendor, vendor)}", report)
+
+
+def run_in_scratch_database(name: str, args, run, setup=None) -> None:
+    """Set Django up on a database made for this run (SQLite in a temporary
+    folder, or the PostgreSQL database --database-url names), call
+    ``run(args, command, timings)``, and clean up after, even when stopped with
+    kill or ^C; --keep keeps the data for a look afterwards. ``setup`` replaces
+    setup_django for a benchmark that needs more of Django."""
+    command = f"python bench/{name}.py " + " ".join(sys.argv[1:])
+    started = time.perf_counter()
+    data_dir = Path(tempfile.mkdtemp(prefix=f"toasoan-{name}-bench-"))
+    database_url = args.database_url or f"sqlite:///{data_dir / 'bench.sqlite3'}"
+    timings: dict[str, float] = {}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
+    try:
+        if args.database_url:
+            create_postgres_database(args.database_url)
+        prepare = setup or setup_django
+        phase(timings, "migrate", lambda: prepare(data_dir, database_url))
+        run(args, command, timings)
+    finally:
+        if "django" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        if args.keep:
+            log(f"Kept: {database_url} (data directory {data_dir})")
+        else:
+            if args.database_url:
+                drop_postgres_database(args.database_url)
+            shutil.rmtree(data_dir, ignore_errors=True)
+        log(f"Wall time: {time.perf_counter() - started:.0f} s")
 
 
 # --------------------------------------------------------------------------- main

@@ -38,11 +38,8 @@ import math
 import os
 import random
 import re
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 import zipfile
 from collections import Counter
@@ -57,16 +54,14 @@ from typing import TYPE_CHECKING
 from large_section import (
     ENGINE_NAMES,
     add_section,
-    create_postgres_database,
-    drop_postgres_database,
     generate_articles,
     log,
     machine_info,
     phase,
     replace_results_block,
     replay_ms,
+    run_in_scratch_database,
     settle_database,
-    setup_django,
     shorten_sql,
 )
 from sitemaps import megabytes
@@ -904,31 +899,7 @@ def run(args: argparse.Namespace, command: str, timings: dict[str, float]) -> No
 
 
 def main() -> None:
-    args = parse_args()
-    command = "python bench/reports.py " + " ".join(sys.argv[1:])
-    started = time.perf_counter()
-    data_dir = Path(tempfile.mkdtemp(prefix="toasoan-reports-bench-"))
-    database_url = args.database_url or f"sqlite:///{data_dir / 'bench.sqlite3'}"
-    timings: dict[str, float] = {}
-    # Stopped with kill (or ^C): still clean up the directory and the database.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
-    try:
-        if args.database_url:
-            create_postgres_database(args.database_url)
-        phase(timings, "migrate", lambda: setup_django(data_dir, database_url))
-        run(args, command, timings)
-    finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if args.keep:
-            log(f"Kept: {database_url} (data directory {data_dir})")
-        else:
-            if args.database_url:
-                drop_postgres_database(args.database_url)
-            shutil.rmtree(data_dir, ignore_errors=True)
-        log(f"Wall time: {time.perf_counter() - started:.0f} s")
+    run_in_scratch_database("reports", parse_args(), run)
 
 
 if __name__ == "__main__":

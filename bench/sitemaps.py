@@ -30,11 +30,8 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -47,13 +44,12 @@ from types import ModuleType
 from large_section import (
     ENGINE_NAMES,
     add_section,
-    create_postgres_database,
-    drop_postgres_database,
     generate_articles,
     log,
     machine_info,
     phase,
     replace_results_block,
+    run_in_scratch_database,
     settle_database,
     shorten_sql,
 )
@@ -601,31 +597,7 @@ def run(args: argparse.Namespace, command: str, timings: dict[str, float]) -> No
 
 
 def main() -> None:
-    args = parse_args()
-    command = "python bench/sitemaps.py " + " ".join(sys.argv[1:])
-    started = time.perf_counter()
-    data_dir = Path(tempfile.mkdtemp(prefix="toasoan-sitemaps-bench-"))
-    database_url = args.database_url or f"sqlite:///{data_dir / 'bench.sqlite3'}"
-    timings: dict[str, float] = {}
-    # Stopped with kill (or ^C): still clean up the directory and the database.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
-    try:
-        if args.database_url:
-            create_postgres_database(args.database_url)
-        phase(timings, "migrate", lambda: setup_django(data_dir, database_url))
-        run(args, command, timings)
-    finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if args.keep:
-            log(f"Kept: {database_url} (data directory {data_dir})")
-        else:
-            if args.database_url:
-                drop_postgres_database(args.database_url)
-            shutil.rmtree(data_dir, ignore_errors=True)
-        log(f"Wall time: {time.perf_counter() - started:.0f} s")
+    run_in_scratch_database("sitemaps", parse_args(), run, setup=setup_django)
 
 
 if __name__ == "__main__":
