@@ -150,15 +150,26 @@ def test_reporter_editor_and_editor_in_chief_take_an_article_to_the_site(
     go_live = (datetime.now(VIETNAM) + timedelta(minutes=1)).replace(microsecond=0)
     tab.locator("[data-side-panel-toggle=status]").click()
     tab.get_by_role("button", name=re.compile("Set schedule|Lên lịch")).click()
-    tab.fill("#id_go_live_at", go_live.strftime("%Y-%m-%d %H:%M:%S"))
-    # The date picker's calendar stays open over the dialog's button.
+    typed = go_live.strftime("%Y-%m-%d %H:%M:%S")
+    tab.fill("#id_go_live_at", typed)
+    assert tab.input_value("#id_go_live_at") == typed
+    # The date picker's calendar stays open over the dialog's button. The button
+    # saves the whole form: wait for that page before approving, or the two
+    # posts race and the approval may not carry the schedule.
     save = tab.get_by_role("button", name=re.compile("Save schedule|Lưu lịch"))
-    save.dispatch_event("click")
-    footer_action(
-        "button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])"
-    )
+    with tab.expect_navigation():
+        save.dispatch_event("click")
+    tab.wait_for_load_state()
+    draft = Article.objects.get(pk=article.pk).latest_revision.as_object()
+    assert draft.go_live_at is not None, "the schedule was not saved"
+    assert abs((draft.go_live_at - go_live).total_seconds()) < 60
+    with tab.expect_navigation():
+        footer_action(
+            "button[data-workflow-action-name=approve]"
+            ":not([data-workflow-action-modal-url])"
+        )
     article.refresh_from_db()
-    assert not article.live
+    assert not article.live, "published at once instead of at %s" % go_live
     scheduled = article.latest_revision.approved_go_live_at
     assert scheduled is not None
     assert abs((scheduled - go_live).total_seconds()) < 60
