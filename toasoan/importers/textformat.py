@@ -69,7 +69,17 @@ def repair_text(text: str) -> str:
         return match.group(1) + (" " if glued else "")
 
     text = _GLUED_SENTENCE.sub(after_stop, text)
-    return _GLUED_WORD.sub(lambda m: _unglue(m.group(1)), text)
+    # Only a word that starts lower case and holds a capital can be glued: find
+    # those once each, so a clean article costs no Python call per word.
+    repaired = {
+        word: _unglue(word)
+        for word in set(_GLUED_WORD.findall(text))
+        if word[0].islower() and not word.islower()
+    }
+    repaired = {word: fixed for word, fixed in repaired.items() if fixed != word}
+    if not repaired:
+        return text
+    return _GLUED_WORD.sub(lambda m: repaired.get(m.group(1), m.group(1)), text)
 
 
 def _unglue(word: str) -> str:

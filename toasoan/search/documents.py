@@ -7,7 +7,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from toasoan.search.syllables import clean_text, syllables
+from toasoan.search.syllables import clean_text, syllable_key_lists
 
 # The fields, in the order backends store them, with their ranking weights.
 FIELDS = ("title", "lead", "body", "keywords", "byline")
@@ -49,7 +49,9 @@ def build_document(
 ) -> SearchDocument:
     folded, exact = {}, {}
     for name in FIELDS:
-        found = syllables(clean_text(fields.get(name) or ""))[:MAX_KEYS_PER_FIELD]
-        folded[name] = " ".join(s.folded for s in found)
-        exact[name] = " ".join(s.exact for s in found)
+        folded_keys, exact_keys = syllable_key_lists(
+            clean_text(fields.get(name) or ""), MAX_KEYS_PER_FIELD
+        )
+        folded[name] = " ".join(folded_keys)
+        exact[name] = " ".join(exact_keys)
     return SearchDocument(article_id, folded, exact, facets or Facets())

@@ -88,6 +88,21 @@ def syllables(text: str) -> list[Syllable]:
     return found
 
 
+def syllable_key_lists(text: str, limit: int) -> tuple[list[str], list[str]]:
+    """The folded and exact keys of the first ``limit`` syllables of cleaned
+    ``text``: what the index stores, without building a ``Syllable`` for each
+    (an archive import indexes thousands of articles a second)."""
+    folded: list[str] = []
+    exact: list[str] = []
+    for word in _WORD.findall(text):
+        for _, _, folded_key, exact_key in _word_syllables(word):
+            folded.append(folded_key)
+            exact.append(exact_key)
+        if len(folded) >= limit:
+            break
+    return folded[:limit], exact[:limit]
+
+
 # A news archive repeats a few thousand words: cutting and keying each one once
 # makes indexing and snippets several times faster. The cache is bounded, and
 # its entries are small tuples.
