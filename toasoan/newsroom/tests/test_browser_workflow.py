@@ -169,7 +169,7 @@ def test_reporter_editor_and_editor_in_chief_take_an_article_to_the_site(
             ":not([data-workflow-action-modal-url])"
         )
     article.refresh_from_db()
-    assert not article.live, "published at once instead of at %s" % go_live
+    assert not article.live, f"published at once instead of at {go_live}"
     scheduled = article.latest_revision.approved_go_live_at
     assert scheduled is not None
     assert abs((scheduled - go_live).total_seconds()) < 60
