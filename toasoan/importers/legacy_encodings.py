@@ -97,7 +97,11 @@ def _vni_table() -> dict[str, str]:
 
 UNICODE_TO_VNI = _vni_table()
 VNI_TO_UNICODE = {spelling: letter for letter, spelling in UNICODE_TO_VNI.items()}
-_VNI_LONGEST_FIRST = sorted(VNI_TO_UNICODE, key=len, reverse=True)
+# Every VNI spelling, two-character ones first so "ô" + "ù" is read as one
+# letter before "ô" alone: one regular expression pass over the text.
+_VNI_SPELLING = re.compile(
+    "|".join(map(re.escape, sorted(VNI_TO_UNICODE, key=len, reverse=True)))
+)
 
 
 def encode_tcvn3(text: str) -> bytes:
@@ -126,17 +130,7 @@ def decode_tcvn3(raw: bytes) -> str:
 
 def decode_vni(raw: bytes) -> str:
     text = raw.decode("cp1252", errors="replace")
-    out, index = [], 0
-    while index < len(text):
-        for spelling in _VNI_LONGEST_FIRST:
-            if text.startswith(spelling, index) and len(spelling) > 1:
-                out.append(VNI_TO_UNICODE[spelling])
-                index += len(spelling)
-                break
-        else:
-            out.append(VNI_TO_UNICODE.get(text[index], text[index]))
-            index += 1
-    return "".join(out)
+    return _VNI_SPELLING.sub(lambda match: VNI_TO_UNICODE[match.group()], text)
 
 
 # Characters that belong in Vietnamese; in decoded text, anything else from the

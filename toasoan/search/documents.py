@@ -7,7 +7,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from toasoan.search.syllables import clean_text, syllable_key_lists
+from toasoan.search.syllables import clean_text, syllable_keys_joined
 
 # The fields, in the order backends store them, with their ranking weights.
 FIELDS = ("title", "lead", "body", "keywords", "byline")
@@ -49,9 +49,7 @@ def build_document(
 ) -> SearchDocument:
     folded, exact = {}, {}
     for name in FIELDS:
-        folded_keys, exact_keys = syllable_key_lists(
+        folded[name], exact[name] = syllable_keys_joined(
             clean_text(fields.get(name) or ""), MAX_KEYS_PER_FIELD
         )
-        folded[name] = " ".join(folded_keys)
-        exact[name] = " ".join(exact_keys)
     return SearchDocument(article_id, folded, exact, facets or Facets())

@@ -88,19 +88,28 @@ def syllables(text: str) -> list[Syllable]:
     return found
 
 
-def syllable_key_lists(text: str, limit: int) -> tuple[list[str], list[str]]:
-    """The folded and exact keys of the first ``limit`` syllables of cleaned
-    ``text``: what the index stores, without building a ``Syllable`` for each
-    (an archive import indexes thousands of articles a second)."""
-    folded: list[str] = []
-    exact: list[str] = []
-    for word in _WORD.findall(text):
-        for _, _, folded_key, exact_key in _word_syllables(word):
-            folded.append(folded_key)
-            exact.append(exact_key)
-        if len(folded) >= limit:
-            break
-    return folded[:limit], exact[:limit]
+def syllable_keys_joined(text: str, limit: int) -> tuple[str, str]:
+    """The folded and exact keys, space-separated, of the first ``limit``
+    syllables of cleaned ``text``: what the index stores, without building a
+    ``Syllable`` for each (an archive import indexes hundreds of articles a
+    second)."""
+    keyed = list(map(_word_keys, _WORD.findall(text)))
+    if sum(count for count, _, _ in keyed) > limit:
+        folded = " ".join(f for _, f, _ in keyed).split()[:limit]
+        exact = " ".join(e for _, _, e in keyed).split()[:limit]
+        return " ".join(folded), " ".join(exact)
+    return " ".join(f for _, f, _ in keyed), " ".join(e for _, _, e in keyed)
+
+
+@lru_cache(maxsize=200_000)
+def _word_keys(word: str) -> tuple[int, str, str]:
+    """(syllables, folded keys, exact keys) of one word, keys space-separated."""
+    found = _word_syllables(word)
+    return (
+        len(found),
+        " ".join(folded for _, _, folded, _ in found),
+        " ".join(exact for _, _, _, exact in found),
+    )
 
 
 # A news archive repeats a few thousand words: cutting and keying each one once
@@ -169,6 +178,7 @@ def _compose(letters: list[tuple[str, set[str]]]) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=100_000)
 def is_syllable(word: str) -> bool:
     """Could ``word`` (lower case) be one Vietnamese syllable?"""
     return _parse(word) is not None
