@@ -89,16 +89,26 @@ class SQLiteBackend:
         ]
 
     def upsert(self, doc: SearchDocument) -> None:
-        values = [doc.folded[f] for f in FIELDS] + [doc.exact[f] for f in FIELDS]
-        values.append(" ".join(doc.facets.keys()))
+        self.upsert_many([doc])
+
+    def upsert_many(self, docs: list[SearchDocument]) -> None:
+        rows = [
+            [
+                doc.article_id,
+                *[doc.folded[f] for f in FIELDS],
+                *[doc.exact[f] for f in FIELDS],
+                " ".join(doc.facets.keys()),
+            ]
+            for doc in docs
+        ]
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [doc.article_id]
+            cursor.executemany(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[r[0]] for r in rows]
             )
-            cursor.execute(
+            cursor.executemany(
                 f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(self.columns)}) "
-                f"VALUES (%s{', %s' * len(values)})",
-                [doc.article_id, *values],
+                f"VALUES (%s{', %s' * len(self.columns)})",
+                rows,
             )
 
     def delete(self, article_id: int) -> None:
@@ -235,21 +245,27 @@ class PostgreSQLBackend:
         )
 
     def upsert(self, doc: SearchDocument) -> None:
-        params = [
-            doc.article_id,
-            *[doc.folded[f] for f in FIELDS],
-            *[doc.exact[f] for f in FIELDS],
-            "\n".join(doc.folded[f] for f in FIELDS),
-            " ".join(doc.facets.keys()),
+        self.upsert_many([doc])
+
+    def upsert_many(self, docs: list[SearchDocument]) -> None:
+        rows = [
+            [
+                doc.article_id,
+                *[doc.folded[f] for f in FIELDS],
+                *[doc.exact[f] for f in FIELDS],
+                "\n".join(doc.folded[f] for f in FIELDS),
+                " ".join(doc.facets.keys()),
+            ]
+            for doc in docs
         ]
         with connection.cursor() as cursor:
-            cursor.execute(
+            cursor.executemany(
                 f"INSERT INTO {PG_TABLE} (article_id, folded, exact, folded_text, "
                 f"facets) VALUES (%s, {self._vector()}, {self._vector()}, %s, "
                 "to_tsvector('simple', %s)) ON CONFLICT (article_id) "
                 "DO UPDATE SET folded = EXCLUDED.folded, exact = EXCLUDED.exact, "
                 "folded_text = EXCLUDED.folded_text, facets = EXCLUDED.facets",
-                params,
+                rows,
             )
 
     def delete(self, article_id: int) -> None:

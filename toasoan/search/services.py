@@ -57,6 +57,11 @@ def index_article(article: Article) -> None:
     get_backend().upsert(article_document(article))
 
 
+def index_articles(articles: list[Article]) -> None:
+    """``index_article`` for many new, live articles at once."""
+    get_backend().upsert_many([article_document(a) for a in articles])
+
+
 def remove_article(article_id: int) -> None:
     get_backend().delete(article_id)
 
@@ -95,8 +100,7 @@ def reindex_all(
             )
             if not chunk:
                 break
-            for article in chunk:
-                backend.upsert(article_document(article))
+            backend.upsert_many([article_document(a) for a in chunk])
             done += len(chunk)
             last_pk = chunk[-1].pk
             if progress:

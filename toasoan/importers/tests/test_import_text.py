@@ -59,17 +59,32 @@ def _body_text(article):
 
 
 @pytest.mark.django_db
-def test_reimporting_updates_instead_of_duplicating(seed_article_path, section):
+def test_reimporting_updates_instead_of_duplicating(
+    seed_article_path, section, tmp_path
+):
     run_import(seed_article_path, "--section", section.pk)
     article = Article.objects.get()
     article.keywords.add("Thái Bình")
     article.save()
+    # The same file again changes nothing: no new revision, the editor's keyword kept.
     out, _, failed = run_import(seed_article_path, "--section", section.pk)
     assert failed is None
-    assert "updated" in out
+    assert "0 mới / new, 0 cập nhật / updated, 1 không đổi / unchanged" in out
     article = Article.objects.get()
     assert [k.name for k in article.keywords.all()] == ["Thái Bình"]
+    assert article.revisions.count() == 1
+    # The old portal corrected its title: the article is updated, not doubled.
+    corrected = tmp_path / seed_article_path.name
+    text = seed_article_path.read_text(encoding="utf-8")
+    corrected.write_text(text.replace("Sơ kết", "Tổng kết", 1), encoding="utf-8")
+    out, _, failed = run_import(corrected, "--section", section.pk)
+    assert failed is None
+    assert "0 mới / new, 1 cập nhật / updated" in out
+    article = Article.objects.get()
+    assert article.title.startswith("Tổng kết công tác")
+    assert [k.name for k in article.keywords.all()] == ["Thái Bình"]
     assert article.revisions.count() == 2
+    assert article.live_revision == article.latest_revision
 
 
 @pytest.mark.django_db
@@ -119,16 +134,24 @@ def test_a_failure_while_saving_leaves_nothing_half_written(
     (tmp_path / "x-7.txt").write_text(
         GOOD.replace("Minh Thu", "Minh Thu\n• Từ khóa: a")
     )
+    from wagtail.models import Revision
+
+    from toasoan.importers import services
     from toasoan.news import models
 
-    def explode(self, *args, **kwargs):
+    def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(models.Article, "save_revision", explode)
+    # The last step of a batch fails: the article, its keyword, byline and
+    # revision, all written before it, go too.
+    monkeypatch.setattr(services, "index_articles", explode)
+    revisions = Revision.objects.count()  # the section's own
     with pytest.raises(RuntimeError):
         run_import(tmp_path / "x-7.txt", "--section", section.pk)
     assert Article.objects.count() == 0
     assert models.Keyword.objects.count() == 0
+    assert models.Byline.objects.count() == 0
+    assert Revision.objects.count() == revisions
 
 
 @pytest.mark.django_db

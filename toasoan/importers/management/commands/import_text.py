@@ -1,10 +1,15 @@
+import time
+from collections import Counter
+
 from django.core.management.base import BaseCommand, CommandError
 
 from toasoan.importers.services import (
+    BATCH_SIZE,
     ImportFailed,
+    ImportOutcome,
     default_import_section,
     find_text_files,
-    import_text_article,
+    import_text_batch,
 )
 from toasoan.importers.textformat import TextArticleError
 from toasoan.news.models import SectionPage
@@ -44,34 +49,56 @@ class Command(BaseCommand):
         files = find_text_files(paths)
         if not files:
             raise CommandError("không tìm thấy tệp nào / no files found")
-        created = updated = duplicates = 0
-        failures: list[str] = []
-        for number, path in enumerate(files, start=1):
-            progress = f"[{number}/{len(files)}]"
-            try:
-                outcome = import_text_article(path, target, dry_run=dry_run)
-            except ImportFailed as exc:
-                failures.append(str(exc))
-                self.stderr.write(f"{progress} LỖI / ERROR {exc}")
-                continue
-            created += outcome.created
-            duplicates += outcome.duplicate
-            updated += not outcome.created and not outcome.duplicate
-            verb = (
-                "trùng, địa chỉ cũ chuyển về bài đã có / duplicate, old URL redirected"
-                if outcome.duplicate
-                else "mới / new"
-                if outcome.created
-                else "cập nhật / updated"
+        counts = Counter()
+        failures = 0
+        started = time.monotonic()
+        for start in range(0, len(files), BATCH_SIZE):
+            batch = files[start : start + BATCH_SIZE]
+            for path, result in zip(
+                batch, import_text_batch(batch, target, dry_run=dry_run), strict=True
+            ):
+                if isinstance(result, ImportFailed):
+                    failures += 1
+                    self.stderr.write(f"LỖI / ERROR {result}")
+                    continue
+                kind = _kind(result)
+                counts[kind] += 1
+                if kind == "duplicate" or options["verbosity"] > 1:
+                    self.stdout.write(
+                        f"{OUTCOME_WORDS[kind]}: {path} → {result.article.title}"
+                    )
+            done = start + len(batch)
+            rate = done / max(time.monotonic() - started, 1e-6)
+            self.stdout.write(
+                f"[{done}/{len(files)}] {done * 100 // len(files)}% "
+                f"({rate:,.0f} tệp/giây / files/s)"
             )
-            self.stdout.write(f"{progress} {verb}: {path} → {outcome.article.title}")
 
         prefix = "(chạy thử, không lưu / dry run, nothing stored) " if dry_run else ""
         self.stdout.write(
-            f"{prefix}Xong / done: {created} mới / new, {updated} cập nhật / updated, "
-            f"{len(failures)} lỗi / failed, {duplicates} trùng / duplicates, "
-            f"chuyên mục / section: {target.title} "
-            f"(id {target.pk})"
+            f"{prefix}Xong / done: {counts['new']} mới / new, "
+            f"{counts['updated']} cập nhật / updated, "
+            f"{counts['unchanged']} không đổi / unchanged, "
+            f"{failures} lỗi / failed, {counts['duplicate']} trùng / duplicates, "
+            f"chuyên mục / section: {target.title} (id {target.pk})"
         )
         if failures:
-            raise CommandError(f"{len(failures)} tệp không nhập được / files failed")
+            raise CommandError(f"{failures} tệp không nhập được / files failed")
+
+
+OUTCOME_WORDS = {
+    "duplicate": (
+        "trùng, địa chỉ cũ chuyển về bài đã có / duplicate, old URL redirected"
+    ),
+    "new": "mới / new",
+    "unchanged": "không đổi / unchanged",
+    "updated": "cập nhật / updated",
+}
+
+
+def _kind(outcome: ImportOutcome) -> str:
+    if outcome.duplicate:
+        return "duplicate"
+    if outcome.created:
+        return "new"
+    return "unchanged" if outcome.unchanged else "updated"

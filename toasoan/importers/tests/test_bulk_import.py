@@ -1,0 +1,196 @@
+"""Text archives come in by the batch (issue 11: 1,000 articles a second). An
+article published in bulk must be the article Wagtail's own publish makes: the
+same revision, history, "used by" records, search entry and listing."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import ModelLogEntry, ReferenceIndex
+
+from toasoan.importers import services
+from toasoan.importers.services import IncomingFile, import_text_batch
+from toasoan.news.models import Article, Author
+from toasoan.search.services import search_articles
+
+
+def archive_file(folder: Path, legacy_id: int, title: str, extra: str = "") -> Path:
+    path = folder / f"article-{legacy_id}.txt"
+    path.write_text(
+        f"{title}\n"
+        "Thứ Năm, 16.07.2020 - 10:19:53\n"
+        "Lượt xem: 7370\n"
+        f"Sáng nay, bà con xã Vũ Hội thu hoạch lúa mùa. {extra}\n"
+        "Video: 72619_OHAI1.mp4\n"
+        "Thu Hà, Minh Đức\n"
+        "• Từ khóa: nông nghiệp, Vũ Thư\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+OWN_TO_EACH_ARTICLE = {
+    *("pk", "id", "title", "slug", "legacy_id", "legacy_url", "translation_key"),
+    *("section", "legacy_section_id"),
+}
+
+
+def without_ids(value):
+    """A revision's children without their own and their article's ids."""
+    if isinstance(value, list):
+        return [
+            {
+                k: v
+                for k, v in child.items()
+                if k not in {"pk", "article", "content_object"}
+            }
+            for child in value
+        ]
+    return value
+
+
+def footprint(article: Article) -> dict:
+    """What an editor and a reader can see of how an article was published."""
+    article_type = ContentType.objects.get_for_model(Article)
+    revision = article.latest_revision.as_object()
+    return {
+        "live": article.live and not article.has_unpublished_changes,
+        "one_revision_live": article.live_revision_id == article.latest_revision_id,
+        "revision_fields": {
+            name: without_ids(value)
+            for name, value in article.latest_revision.content.items()
+            if name not in OWN_TO_EACH_ARTICLE
+            and not name.endswith(("_at", "revision"))
+        },
+        "revision_bylines": [b.display_name for b in revision.bylines.all()],
+        "revision_keywords": sorted(k.name for k in revision.keywords.all()),
+        "history": sorted(
+            ModelLogEntry.objects.filter(
+                content_type=article_type, object_id=str(article.pk)
+            ).values_list("action", flat=True)
+        ),
+        "used": sorted(
+            (r.to_content_type.model, r.model_path)
+            for r in ReferenceIndex.objects.filter(
+                base_content_type=article_type, object_id=article.pk
+            )
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_an_article_published_in_bulk_is_the_one_wagtail_publishes(
+    tmp_path, make_section, client
+):
+    Author.objects.create(name="Minh Đức", role="Phóng viên")
+    bulk_section = make_section("Nông nghiệp", legacy_id=12)
+    one_section = make_section("Nông thôn", legacy_id=13)
+    files = [
+        archive_file(tmp_path, 501, "Vũ Thư gặt lúa mùa sớm"),
+        archive_file(tmp_path, 502, "Đông Hưng chuyển đổi cây trồng", "Năm nay."),
+    ]
+    results = import_text_batch(files, bulk_section)
+    assert [r.created for r in results] == [True, True]
+    bulk = Article.objects.get(legacy_id=501)
+
+    # The same file, through Wagtail's own save_revision().publish().
+    alone = archive_file(tmp_path, 601, "Vũ Thư gặt lúa mùa sớm")
+    item = IncomingFile.read(alone)
+    services.save_article_alone(item, one_section)
+    wagtail = Article.objects.get(legacy_id=601)
+
+    assert footprint(bulk) == footprint(wagtail)
+    assert footprint(bulk)["history"] == ["wagtail.edit", "wagtail.publish"]
+    assert ("author", "bylines.item.author") in footprint(bulk)["used"]
+    assert bulk.byline_names == ["Thu Hà", "Minh Đức"]
+    assert bulk.bylines.get(sort_order=1).author.name == "Minh Đức"
+
+    # Readers find and read it.
+    found = {h.article.pk for h in search_articles("vu thu gat lua").hits}
+    assert found == {wagtail.pk, bulk.pk}
+    page = client.get(bulk.get_absolute_url())
+    assert page.status_code == 200
+    assert "Vũ Thư gặt lúa mùa sớm" in page.content.decode()
+    assert "Vũ Thư gặt lúa mùa sớm" in client.get(bulk_section.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_duplicates_and_repeats_inside_one_batch(tmp_path, section):
+    first = archive_file(tmp_path, 701, "Lễ hội đền Trần")
+    twin = archive_file(tmp_path, 702, "Lễ hội đền Trần")  # same article, other URL
+    results = import_text_batch([first, twin, first], section)
+    assert [(r.created, r.duplicate) for r in results] == [
+        (True, False),
+        (False, True),
+        (False, False),
+    ]
+    assert results[2].unchanged
+    assert Article.objects.count() == 1
+    again = import_text_batch([first, twin], section)
+    assert [r.unchanged or r.duplicate for r in again] == [True, True]
+    assert Article.objects.get().revisions.count() == 1
+
+
+def test_an_import_killed_midway_resumes_without_duplicates(tmp_path):
+    """kill -9 while 3,000 files come in, then the same command again: every
+    article once, each whole (revision, bylines, search entry)."""
+    if "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
+        pytest.skip("a process of its own on an SQLite file; runs once")
+    database = tmp_path / "db.sqlite3"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "toasoan.settings.dev",
+           "TOASOAN_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}"}  # fmt: skip
+    env.pop("REDIS_URL", None)
+    python = [sys.executable, "-m", "toasoan"]
+    subprocess.run([*python, "migrate", "--noinput"], env=env, check=True, capture_output=True)  # fmt: skip
+    make_section = (
+        "from toasoan.news.models import HomePage, SectionPage; "
+        "HomePage.objects.first().add_child("
+        "instance=SectionPage(title='Lưu trữ', slug='luu-tru', legacy_id=46))"
+    )
+    subprocess.run([*python, "shell", "-c", make_section], env=env, check=True)
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    total = 3000
+    for n in range(total):
+        archive_file(folder, 10_000 + n, f"Bản tin số {n} của đài tỉnh")
+
+    def count(sql: str) -> int:
+        with sqlite3.connect(database, timeout=10) as db:
+            return db.execute(sql).fetchone()[0]
+
+    articles = "select count(*) from news_article"
+    first = subprocess.Popen([*python, "import-text", str(folder)], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while count(articles) == 0 and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    stopped_at = count(articles)
+    assert 0 < stopped_at < total, "the import was not caught midway"
+    # Only whole batches went in.
+    assert stopped_at % services.BATCH_SIZE == 0
+
+    second = subprocess.run(
+        [*python, "import-text", str(folder)], env=env, capture_output=True, text=True
+    )
+    assert second.returncode == 0, second.stderr
+    assert f"{total - stopped_at} mới / new" in second.stdout
+    assert f"{stopped_at} không đổi / unchanged" in second.stdout
+    assert (
+        count(articles)
+        == count("select count(distinct legacy_id) from news_article")
+        == total
+    )
+    assert (
+        count("select count(*) from news_article where live_revision_id is null") == 0
+    )
+    assert count("select count(*) from news_byline") == 2 * total
+    assert count("select count(*) from search_article_fts") == total
