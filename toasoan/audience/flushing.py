@@ -10,6 +10,7 @@ of the worker or of the web server neither loses nor doubles a view.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections import Counter
@@ -21,7 +22,10 @@ from django.utils import timezone
 
 from toasoan.audience.models import AddedBatch, ArticleViewHour
 from toasoan.audience.recording import REDIS_QUEUE, queue_dir, redis_client, uses_redis
+from toasoan.core.cache import UNREACHABLE
 from toasoan.news.models import Article
+
+logger = logging.getLogger(__name__)
 
 # A file renamed less than this long ago may still get a write from a web
 # process that opened it just before: it is added on the next round.
@@ -30,8 +34,16 @@ PROCESSING = "processing-"
 
 
 def flush_views() -> int:
-    """One round; returns how many views were added to the totals."""
-    return _flush_redis() if uses_redis() else _flush_files()
+    """One round; returns how many views were added to the totals. With Redis,
+    the local queue too: beacons write there while Redis is unreachable."""
+    if not uses_redis():
+        return _flush_files()
+    added = _flush_files()
+    try:
+        return added + _flush_redis()
+    except UNREACHABLE as error:
+        logger.warning("Redis unreachable, its queue waits for it: %s", error)
+        return added
 
 
 def _flush_files() -> int:

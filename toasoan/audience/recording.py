@@ -9,11 +9,13 @@ acknowledged (the operating system has the bytes). The flusher
 With Redis, a beacon costs one round trip: a Lua script applies both limits,
 marks the reader as seen and queues the view atomically. The day's secret and
 whether an article is readable are kept in the process's memory, since asking
-Redis for them cost as much as the rest together (bench/RESULTS.md).
+Redis for them cost as much as the rest together (bench/RESULTS.md). When Redis
+cannot be reached, beacons are counted as in embedded mode until it is back.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import time
@@ -23,11 +25,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import IntegrityError
 from django.utils import timezone
 
 from toasoan.audience.models import ReaderKeySecret
 from toasoan.audience.readers import is_robot, reader_id
+from toasoan.core.cache import UNREACHABLE
+
+logger = logging.getLogger(__name__)
 
 REREAD_WINDOW = 30 * 60  # one view per reader per article per 30 minutes
 READER_LIMIT = (60, 60)  # a reader (address + browser): 60 beacons a minute
@@ -85,20 +91,20 @@ def forget_old_secrets(now: datetime | None = None) -> int:
     return deleted
 
 
-def over_limit(key: str, limit: tuple[int, int]) -> bool:
+def over_limit(key: str, limit: tuple[int, int], store=cache) -> bool:
     count, seconds = limit
-    if cache.add(key, 1, seconds):
+    if store.add(key, 1, seconds):
         return False
     try:
-        return cache.incr(key) > count
+        return store.incr(key) > count
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, seconds)
+        store.add(key, 1, seconds)
         return False
 
 
-def first_view_in_window(article_id: int, reader: str) -> bool:
+def first_view_in_window(article_id: int, reader: str, store=cache) -> bool:
     """True once per reader and article in REREAD_WINDOW (an atomic add)."""
-    return cache.add(f"toasoan:seen:{article_id}:{reader}", 1, REREAD_WINDOW)
+    return store.add(f"toasoan:seen:{article_id}:{reader}", 1, REREAD_WINDOW)
 
 
 def hour_of(now: datetime) -> str:
@@ -106,11 +112,9 @@ def hour_of(now: datetime) -> str:
 
 
 def append_view(article_id: int, now: datetime) -> None:
-    """Write one counted view to the queue before the beacon is answered."""
+    """Write one counted view to the local queue before the beacon is answered
+    (with Redis, the beacon script queues it in Redis instead)."""
     line = f"{article_id}\t{hour_of(now)}\n"
-    if uses_redis():
-        redis_client().rpush(REDIS_QUEUE, line)
-        return
     fd = os.open(
         queue_dir() / "current.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
     )
@@ -180,19 +184,37 @@ def receive_beacon(
         return "robot"
     reader = reader_id(ip, user_agent, secret_of_the_day(now))
     if uses_redis():
-        return _receive_with_redis(article_id, ip, reader, now)
+        try:
+            return _receive_with_redis(article_id, ip, reader, now)
+        except UNREACHABLE as error:
+            # Redis is away: count here, as embedded mode does, in this
+            # process's memory and the local queue; the flush adds both queues.
+            # Until Redis is back, a reader reloading on another process, or
+            # counted in Redis just before, may be counted once more.
+            logger.warning("Redis unreachable, counting views locally: %s", error)
+            return _receive_here(article_id, ip, reader, now, _memory_while_away)
+    return _receive_here(article_id, ip, reader, now, cache)
+
+
+def _receive_here(article_id: int, ip: str, reader: str, now: datetime, store) -> str:
     # Limits per reader first; the address limit is high, since a carrier's NAT
     # puts thousands of readers behind one address.
-    if over_limit(f"toasoan:limit:reader:{reader}", READER_LIMIT) or over_limit(
-        f"toasoan:limit:address:{ip}", ADDRESS_LIMIT
+    if over_limit(f"toasoan:limit:reader:{reader}", READER_LIMIT, store) or over_limit(
+        f"toasoan:limit:address:{ip}", ADDRESS_LIMIT, store
     ):
         return "limited"
     if not is_readable(article_id):
         return "missing"
-    if not first_view_in_window(article_id, reader):
+    if not first_view_in_window(article_id, reader, store):
         return "repeat"
     append_view(article_id, now)
     return "counted"
+
+
+# The limits and reader marks while Redis is unreachable (Redis mode only).
+_memory_while_away = LocMemCache(
+    "toasoan-views-while-redis-is-away", {"OPTIONS": {"MAX_ENTRIES": 1_000_000}}
+)
 
 
 # Limits, the reader's mark and the queue in one atomic round trip. Mode "all"

@@ -65,13 +65,18 @@ def test_redis_url_makes_redis_the_shared_cache():
         "from django.core.cache import caches; cache = caches['default']; cache.set('toasoan-test', 'Đà Nẵng', 30); "
         "print(type(cache).__name__, cache.get('toasoan-test')); cache.delete('toasoan-test')"
     )
-    result = run_python(code, "toasoan.settings.dev", REDIS_URL=url)
-    if result.returncode != 0 and "Connection refused" in result.stderr:
+    import redis
+
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {url}")
         pytest.skip(f"Redis is not reachable at {url}")
+    result = run_python(code, "toasoan.settings.dev", REDIS_URL=url)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "RedisCache Đà Nẵng"
+    # Redis's own cache, which misses instead of failing when Redis is away.
+    assert result.stdout.strip() == "ForgivingRedisCache Đà Nẵng"
 
 
 def test_database_url_selects_the_database(tmp_path):
