@@ -15,6 +15,8 @@ import logging
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -195,8 +197,7 @@ def run_next_video_job() -> Video | None:
 def process_video(video: Video) -> None:
     if not video.file:
         raise VideoProcessingError("Chưa có tệp video / no file")
-    with tempfile.TemporaryDirectory(prefix="toasoan-video-") as folder:
-        work = Path(folder)
+    with _work_folder(video) as work:
         source = work / f"source{Path(video.file.name).suffix.lower()}"
         _copy_original(video, source)
         probe = probe_video(source, max(max_upload_bytes(), source.stat().st_size))
@@ -215,6 +216,20 @@ def process_video(video: Video) -> None:
     video.status, video.failure_reason = VideoStatus.READY, ""
     video.processed_at = timezone.now()
     video.save()
+
+
+@contextmanager
+def _work_folder(video: Video) -> Iterator[Path]:
+    """The video's own folder under DATA_DIR/work: emptied before each attempt
+    and removed after, so a worker killed mid-job (no clean-up runs on kill -9)
+    leaves nothing behind once the job is retried."""
+    folder = Path(settings.DATA_DIR) / "work" / f"video-{video.pk}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _copy_original(video: Video, target: Path) -> None:
