@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgresql lint bench install clean messages
+.PHONY: run test test-sqlite test-postgresql lint bench install clean messages audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ bench: $(STAMP)
 	$(BIN)/python bench/large_section.py --write
 	$(BIN)/python bench/search.py --write
 	$(BIN)/python bench/views.py --write
+	$(BIN)/python bench/imports.py --write
+
+# Known vulnerabilities in the installed dependencies (PyPI's advisory data).
+# --strict fails when a package could not be checked: a mirror without PyPI's
+# JSON API cannot vouch for anything, and silence must not read as "safe".
+audit: $(STAMP)
+	$(BIN)/python -m pip install --quiet "pip-audit>=2.7"
+	$(BIN)/pip-audit --strict --progress-spinner off --skip-editable
 
 # Our Vietnamese for admin strings Wagtail leaves untranslated (needs gettext's
 # msgfmt; the compiled .mo files are committed so that nobody else needs it).
