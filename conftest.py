@@ -56,11 +56,14 @@ def _rebuild_site_after_flush():
     import importlib
 
     from django.apps import apps
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Collection, Locale, Page, Site
 
     from toasoan.news.models import HomePage
 
     locale, _ = Locale.objects.get_or_create(language_code="vi")
+    # Wagtail's migration makes the root collection; images and documents need it.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(instance=Collection(name="Root"))
     root = Page.get_first_root_node() or Page.add_root(
         instance=Page(title="Root", slug="root", locale=locale)
     )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ArchivesConfig(AppConfig):
+    name = "toasoan.archives"
+    verbose_name = "Sao lưu và phục hồi"
