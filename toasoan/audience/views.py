@@ -2,22 +2,14 @@
 or token; answers 204 whether or not the view counted (robots and reloads learn
 nothing), 404 for no such public article, 413 for a body, 429 for a flood."""
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from toasoan.audience.recording import receive_beacon
+from toasoan.core.addresses import client_ip
 
 MAX_BODY = 64  # sendBeacon() without data sends nothing
-
-
-def client_ip(request) -> str:
-    """The reader's address: REMOTE_ADDR, or the header the proxy in front of
-    us sets (VIEWS_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP) when it is trusted."""
-    header = getattr(settings, "VIEWS_CLIENT_IP_HEADER", None)
-    value = request.META.get(header, "") if header else ""
-    return (value.split(",")[0].strip() or request.META.get("REMOTE_ADDR", ""))[:64]
 
 
 @csrf_exempt

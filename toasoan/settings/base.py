@@ -21,10 +21,12 @@ INSTALLED_APPS = [
     "toasoan.audience",
     "toasoan.videos",
     "toasoan.importers",
+    "toasoan.archives",
     "toasoan.search",
     "toasoan.feeds",
     "toasoan.api",
     "toasoan.reports",
+    "toasoan.accounts",
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "toasoan.core.csp.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -138,10 +141,87 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation."
         "UserAttributeSimilarityValidator"
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's password check, refused while an account or an address has failed too
+# often (toasoan/accounts/throttling.py): TOASOAN_LOGIN_ACCOUNT_FAILURES failures
+# for one account within TOASOAN_LOGIN_LOCK_MINUTES refuse that account, from every
+# address, for as long; one address (an office, a carrier's address shared by many
+# phones) may fail TOASOAN_LOGIN_ADDRESS_FAILURES times, so one person's typos do
+# not lock out the colleagues behind it. Counted in the cache: set REDIS_URL when
+# several web processes serve the admin.
+AUTHENTICATION_BACKENDS = ["toasoan.accounts.backends.ThrottledModelBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "toasoan.accounts.forms.LoginForm"
+TOASOAN_LOGIN_ACCOUNT_FAILURES = int(
+    os.environ.get("TOASOAN_LOGIN_ACCOUNT_FAILURES", 5)
+)
+TOASOAN_LOGIN_ADDRESS_FAILURES = int(
+    os.environ.get("TOASOAN_LOGIN_ADDRESS_FAILURES", 50)
+)
+TOASOAN_LOGIN_LOCK_MINUTES = int(os.environ.get("TOASOAN_LOGIN_LOCK_MINUTES", 15))
+# A newsroom shift, not a month: the admin asks for the password again after
+# 12 hours (TOASOAN_SESSION_HOURS), or when the browser closes unless "Ghi nhớ
+# đăng nhập" (remember me) was ticked at login.
+SESSION_COOKIE_AGE = int(float(os.environ.get("TOASOAN_SESSION_HOURS", 12)) * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No avatars from gravatar.com: staff e-mail hashes stay here and the admin's
+# policy needs no third-party images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Security headers on every response, in every environment (docs/security.md).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Other sites (and a CDN's hot-link check) learn the origin a reader came from,
+# never the page.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Wagtail's preview shows the page in a frame of the admin: same origin only,
+# as the policies' frame-ancestors say to browsers that read CSP. Django's deploy
+# check asks for DENY, which would say something else to older browsers.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# The reader site runs only our own scripts and styles (static/), no inline code;
+# JSON-LD blocks are data, not scripts. Media may also come from the storage's
+# host (S3, a CDN): core/csp.py adds it to img-src and media-src.
+_CSP_SELF = ["'self'"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": _CSP_SELF,
+        "script-src": _CSP_SELF,
+        "style-src": _CSP_SELF,
+        "img-src": _CSP_SELF,
+        "media-src": _CSP_SELF,
+        "font-src": _CSP_SELF,
+        "connect-src": _CSP_SELF,
+        "frame-src": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": _CSP_SELF,
+        "form-action": _CSP_SELF,
+        "frame-ancestors": _CSP_SELF,
+    }
+}
+# Wagtail 8's admin still writes inline <script> blocks (inline panels such as
+# the bylines, date and time pickers) and <style> elements and style attributes,
+# shows previews in a same-origin frame and image previews as data:/blob: URLs.
+# So under /admin/ (login and password reset excepted: they work under the
+# policy above) those are allowed, and nothing else: no other origin's scripts,
+# styles, frames, forms or connections. wagtail/wagtail#1288 tracks Wagtail's
+# progress towards a strict policy.
+TOASOAN_ADMIN_CSP = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "frame-src": _CSP_SELF,
+    }
+}
 
 LANGUAGE_CODE = "vi"
 TIME_ZONE = "Asia/Ho_Chi_Minh"

@@ -37,10 +37,13 @@ if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
     # for life, and would break a station's older plain-HTTP services on them.
     # Turn both on (TOASOAN_HSTS_SUBDOMAINS=1, TOASOAN_HSTS_PRELOAD=1) once every
     # subdomain speaks HTTPS.
-    SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+    SILENCED_SYSTEM_CHECKS = [
+        *SILENCED_SYSTEM_CHECKS,  # noqa: F405
+        "security.W005",
+        "security.W021",
+    ]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
