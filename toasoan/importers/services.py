@@ -17,7 +17,7 @@ from modelcluster.models import get_all_child_relations
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 
 from toasoan.core.richtext import sanitize_rich_text
-from toasoan.core.vietnamese import normalize_text, slugify_vi
+from toasoan.core.vietnamese import slugify_vi
 from toasoan.importers.textformat import (
     TextArticle,
     TextArticleError,
@@ -244,7 +244,7 @@ def _says_the_same(article: Article, item: IncomingFile) -> bool:
         and article.view_count >= parsed.view_count
         and video == parsed.video_filename
         and article.byline_names == parsed.authors
-        and {slugify_vi(k, max_length=90) for k in parsed.keywords} <= keywords
+        and {Keyword.slug_for(k) for k in parsed.keywords} <= keywords
     )
 
 
@@ -261,7 +261,7 @@ def save_article_alone(item: IncomingFile, section: SectionPage) -> ImportOutcom
         return ImportOutcome(item.path, twin, created=False, duplicate=True)
     article = article or Article(section=section, locale=section.locale)
     created = article.pk is None
-    fill_article(article, item.parsed, section, item.legacy_id, item.published_at)
+    fill_article(article, item, section)
     article.bylines = [
         byline_for(name, order) for order, name in enumerate(item.parsed.authors)
     ]
@@ -279,17 +279,16 @@ def body_html(parsed: TextArticle) -> str:
 
 def fill_article(
     article: Article,
-    parsed: TextArticle,
+    item: IncomingFile,
     section: SectionPage,
-    legacy_id: int | None,
-    published_at: datetime,
     video: Video | None = None,
 ) -> None:
     """Set an article's own fields from a parsed file (not bylines or keywords)."""
+    parsed, legacy_id = item.parsed, item.legacy_id
     article.title = parsed.title
     article.slug = slugify_vi(parsed.title, max_length=100)
     article.section = section
-    article.published_at = published_at
+    article.published_at = item.published_at
     article.body = body_html(parsed)
     article.view_count = max(article.view_count, parsed.view_count)
     article.legacy_id = legacy_id
@@ -336,12 +335,7 @@ def create_published_articles(
             last_published_at=now,
         )
         fill_article(
-            article,
-            item.parsed,
-            section,
-            item.legacy_id,
-            item.published_at,
-            video=videos.get(item.parsed.video_filename),
+            article, item, section, video=videos.get(item.parsed.video_filename)
         )
         article.body = sanitize_rich_text(article.body)
         articles.append(article)
@@ -438,10 +432,7 @@ def _videos_named(titles_by_name: dict[str, str]) -> dict[str, Video]:
 def _keywords_named(names: set[str]) -> dict[str, Keyword]:
     """Each keyword name to its Keyword, matched by folded slug as
     ``Keyword.for_name`` does; new ones are created."""
-    slugs = {
-        name: slugify_vi(normalize_text(name).strip()[:100], max_length=90)
-        for name in names
-    }
+    slugs = {name: Keyword.slug_for(name) for name in names}
     known = {k.slug: k for k in Keyword.objects.filter(slug__in=set(slugs.values()))}
     found = {}
     for name, slug in slugs.items():

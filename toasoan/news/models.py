@@ -177,14 +177,18 @@ class Keyword(TagBase):
     def get_absolute_url(self) -> str:
         return reverse("keyword", kwargs={"slug": self.slug})
 
+    @staticmethod
+    def slug_for(name: str) -> str:
+        """The slug that identifies a keyword typed as ``name``."""
+        return slugify_vi(normalize_text(name).strip()[:100], max_length=90)
+
     @classmethod
     def for_name(cls, name: str) -> Keyword:
         """The keyword whose slug this name folds to, created if new: "Từ khoá"
         and "Từ khóa" (old and new tone placement) are one keyword, not two."""
-        name = normalize_text(name).strip()[:100]
-        slug = slugify_vi(name, max_length=90)
+        slug = cls.slug_for(name)
         return cls.objects.filter(slug=slug).first() or cls.objects.create(
-            name=name, slug=slug
+            name=normalize_text(name).strip()[:100], slug=slug
         )
 
 
