@@ -245,6 +245,50 @@ def video_file(tmp_path):
     return make
 
 
+class SiteInItsOwnProcess:
+    """A migrated SQLite file and the environment to run `python -m toasoan`
+    on it in processes of their own (to kill one with -9 mid-work)."""
+
+    def __init__(self, data_dir: Path):
+        import sys
+
+        self.data_dir = data_dir
+        self.database = data_dir / "db.sqlite3"
+        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "toasoan.settings.dev",
+                    "TOASOAN_DATA_DIR": str(data_dir),
+                    "DATABASE_URL": f"sqlite:///{self.database}"}  # fmt: skip
+        self.env.pop("REDIS_URL", None)
+        self.python = [sys.executable, "-m", "toasoan"]
+
+    def command(self, *args: str) -> list[str]:
+        return [*self.python, *args]
+
+    def run(self, *args: str, **kwargs):
+        import subprocess
+
+        kwargs = {"capture_output": True, "text": True, **kwargs}
+        return subprocess.run(self.command(*args), env=self.env, **kwargs)
+
+    def count(self, sql: str) -> int:
+        import sqlite3
+
+        with sqlite3.connect(self.database, timeout=10) as db:
+            return db.execute(sql).fetchone()[0]
+
+
+@pytest.fixture
+def site_in_its_own_process(tmp_path) -> SiteInItsOwnProcess:
+    """Skipped on PostgreSQL: these drills run once, on an SQLite file."""
+    from django.conf import settings
+
+    if "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
+        pytest.skip("a process of its own on an SQLite file; runs once")
+    site = SiteInItsOwnProcess(tmp_path / "data")
+    site.data_dir.mkdir()
+    site.run("migrate", "--noinput", check=True)
+    return site
+
+
 def draftail(text: str) -> str:
     """A rich text field as Wagtail's admin form posts it: one Draftail block."""
     block = {

@@ -2,16 +2,12 @@
 article published in bulk must be the article Wagtail's own publish makes: the
 same revision, history, "used by" records, search entry and listing."""
 
-import os
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import ModelLogEntry, ReferenceIndex
 
@@ -138,35 +134,25 @@ def test_duplicates_and_repeats_inside_one_batch(tmp_path, section):
     assert Article.objects.get().revisions.count() == 1
 
 
-def test_an_import_killed_midway_resumes_without_duplicates(tmp_path):
+def test_an_import_killed_midway_resumes_without_duplicates(site_in_its_own_process):
     """kill -9 while 3,000 files come in, then the same command again: every
     article once, each whole (revision, bylines, search entry)."""
-    if "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
-        pytest.skip("a process of its own on an SQLite file; runs once")
-    database = tmp_path / "db.sqlite3"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "toasoan.settings.dev",
-           "TOASOAN_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}"}  # fmt: skip
-    env.pop("REDIS_URL", None)
-    python = [sys.executable, "-m", "toasoan"]
-    subprocess.run([*python, "migrate", "--noinput"], env=env, check=True, capture_output=True)  # fmt: skip
+    site = site_in_its_own_process
     make_section = (
         "from toasoan.news.models import HomePage, SectionPage; "
         "HomePage.objects.first().add_child("
         "instance=SectionPage(title='Lưu trữ', slug='luu-tru', legacy_id=46))"
     )
-    subprocess.run([*python, "shell", "-c", make_section], env=env, check=True)
-    folder = tmp_path / "archive"
+    site.run("shell", "-c", make_section, check=True)
+    folder = site.data_dir / "archive"
     folder.mkdir()
     total = 3000
     for n in range(total):
         archive_file(folder, 10_000 + n, f"Bản tin số {n} của đài tỉnh")
-
-    def count(sql: str) -> int:
-        with sqlite3.connect(database, timeout=10) as db:
-            return db.execute(sql).fetchone()[0]
+    count = site.count
 
     articles = "select count(*) from news_article"
-    first = subprocess.Popen([*python, "import-text", str(folder)], env=env,
+    first = subprocess.Popen(site.command("import-text", str(folder)), env=site.env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 120
     while count(articles) == 0 and first.poll() is None and time.monotonic() < deadline:
@@ -178,9 +164,7 @@ def test_an_import_killed_midway_resumes_without_duplicates(tmp_path):
     # Only whole batches went in.
     assert stopped_at % services.BATCH_SIZE == 0
 
-    second = subprocess.run(
-        [*python, "import-text", str(folder)], env=env, capture_output=True, text=True
-    )
+    second = site.run("import-text", str(folder))
     assert second.returncode == 0, second.stderr
     assert f"{total - stopped_at} mới / new" in second.stdout
     assert f"{stopped_at} không đổi / unchanged" in second.stdout

@@ -228,56 +228,36 @@ def test_the_command_refuses_a_bad_file_with_one_line(tmp_path, home):
         call_command("import_wxr", str(tmp_path / "khong-co.xml"))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_import_killed_midway_goes_on_where_it_stopped(tmp_path):
+def test_an_import_killed_midway_goes_on_where_it_stopped(site_in_its_own_process):
     """kill -9 in the middle of an import, then the same command again: every
     post once, none half-written (each has its published revision)."""
-    import os
     import signal
-    import sqlite3
     import subprocess
-    import sys
     import time
 
-    from django.conf import settings as django_settings
-
-    if "sqlite" not in django_settings.DATABASES["default"]["ENGINE"]:
-        pytest.skip("a process of its own on an SQLite file; runs once")
+    site = site_in_its_own_process
     path = export("themeunittestdata.wordpress.xml")
-    database = tmp_path / "db.sqlite3"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "toasoan.settings.dev",
-           "TOASOAN_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}"}  # fmt: skip
-    env.pop("REDIS_URL", None)
-    python = [sys.executable, "-m", "toasoan"]
-    subprocess.run(
-        [*python, "migrate", "--noinput"], env=env, check=True, capture_output=True
-    )
-
-    def articles() -> int:
-        with sqlite3.connect(database, timeout=10) as db:
-            return db.execute("select count(*) from news_article").fetchone()[0]
-
-    first = subprocess.Popen([*python, "import-wxr", str(path)], env=env,
+    articles = "select count(*) from news_article"
+    first = subprocess.Popen(site.command("import-wxr", str(path)), env=site.env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 60
-    while articles() < 5 and first.poll() is None and time.monotonic() < deadline:
+    while (
+        site.count(articles) < 5
+        and first.poll() is None
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.02)
     first.send_signal(signal.SIGKILL)
     first.wait(10)
-    done_before = articles()
+    done_before = site.count(articles)
     assert 0 < done_before < 58, "the import was not caught midway"
 
-    second = subprocess.run(
-        [*python, "import-wxr", str(path)], env=env, capture_output=True, text=True
-    )
+    second = site.run("import-wxr", str(path))
     assert second.returncode == 0, second.stderr
     # What the first run committed is what the second finds already there.
     assert f"{58 - done_before} bài đã nhập" in second.stdout
     assert f"{done_before} đã có từ trước" in second.stdout
-    with sqlite3.connect(database) as db:
-        total, distinct, unpublished_revisionless = db.execute(
-            "select count(*), count(distinct legacy_url), "
-            "sum(latest_revision_id is null) from news_article"
-        ).fetchone()
-    assert total == distinct == 58
-    assert unpublished_revisionless == 0
+    assert site.count(articles) == 58
+    assert site.count("select count(distinct legacy_url) from news_article") == 58
+    assert site.count("select count(*) from news_article "
+                      "where latest_revision_id is null") == 0  # fmt: skip

@@ -2,35 +2,22 @@
 (issue 12). The job is picked up again once it is stale, completes once, and
 leaves no half-written files: not in the work folder, not in the media store."""
 
-import os
 import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from django.conf import settings
-
 
 def test_a_video_job_cut_off_by_kill_9_is_retried_and_completes_once(
-    tmp_path, video_file
+    site_in_its_own_process, video_file
 ):
-    if "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
-        pytest.skip("a process of its own on an SQLite file; runs once")
-    data = tmp_path / "data"
-    database = data / "db.sqlite3"
-    data.mkdir()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "toasoan.settings.dev",
-           "TOASOAN_DATA_DIR": str(data), "DATABASE_URL": f"sqlite:///{database}"}  # fmt: skip
-    env.pop("REDIS_URL", None)
-    python = [sys.executable, "-m", "toasoan"]
-    subprocess.run([*python, "migrate", "--noinput"], env=env, check=True, capture_output=True)  # fmt: skip
+    site = site_in_its_own_process
+    data, database = site.data_dir, site.database
     # Long enough at 720p that encoding takes seconds: time to catch it midway.
     clip = video_file("ban-tin-thoi-su.mp4", seconds=20, size="1280x720")
-    subprocess.run([*python, "import-video", str(clip)], env=env, check=True, capture_output=True)  # fmt: skip
+    site.run("import-video", str(clip), check=True)
 
     def video() -> tuple:
         with sqlite3.connect(database, timeout=10) as db:
@@ -39,7 +26,7 @@ def test_a_video_job_cut_off_by_kill_9_is_retried_and_completes_once(
             ).fetchone()
 
     work = data / "work" / f"video-{video()[0]}"
-    worker = subprocess.Popen([*python, "worker"], env=env,
+    worker = subprocess.Popen(site.command("worker"), env=site.env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (work / "out" / "web.mp4").exists():
@@ -56,8 +43,7 @@ def test_a_video_job_cut_off_by_kill_9_is_retried_and_completes_once(
     )
     with sqlite3.connect(database) as db:
         db.execute("update videos_video set processing_started_at = ?", [an_hour_ago])
-    again = subprocess.run([*python, "worker", "--once"], env=env,
-                           capture_output=True, text=True, timeout=600)  # fmt: skip
+    again = site.run("worker", "--once", timeout=600)
     assert again.returncode == 0, again.stderr
     _, status, attempts, web_mp4, hls_master = video()
     assert (status, attempts) == ("ready", 2)
