@@ -178,3 +178,22 @@ def test_an_import_killed_midway_resumes_without_duplicates(site_in_its_own_proc
     )
     assert count("select count(*) from news_byline") == 2 * total
     assert count("select count(*) from search_article_fts") == total
+
+
+def test_batches_read_ahead_in_another_process_come_back_in_order(tmp_path):
+    """What the command's second process reads is what reading here gives,
+    batch by batch, a bad file's error line included."""
+    files = [archive_file(tmp_path, 800 + n, f"Bản tin {n}") for n in range(5)]
+    bad = tmp_path / "bad-9.txt"
+    bad.write_text("Tiêu đề\nkhông phải ngày\nNội dung.\n", encoding="utf-8")
+    batches = [files[:2], [files[2], bad], files[3:]]
+    ahead = list(services.read_batches_ahead(batches))
+    here = [services.read_text_batch(batch) for batch in batches]
+    assert [[repr(r) for r in batch] for batch in ahead] == [
+        [repr(r) for r in batch] for batch in here
+    ]
+    failed = ahead[1][1]
+    assert isinstance(failed, services.ImportFailed)
+    assert str(failed) == str(here[1][1])
+    assert str(failed).startswith(f"{bad}:2: không đọc được ngày giờ")
+    assert ahead[2][1].parsed.title == "Bản tin 4"

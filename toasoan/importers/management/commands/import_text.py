@@ -9,7 +9,8 @@ from toasoan.importers.services import (
     ImportOutcome,
     default_import_section,
     find_text_files,
-    import_text_batch,
+    read_batches_ahead,
+    save_text_batch,
 )
 from toasoan.importers.textformat import TextArticleError
 from toasoan.news.models import SectionPage
@@ -52,11 +53,14 @@ class Command(BaseCommand):
         counts = Counter()
         failures = 0
         started = time.monotonic()
-        for start in range(0, len(files), BATCH_SIZE):
-            batch = files[start : start + BATCH_SIZE]
-            for path, result in zip(
-                batch, import_text_batch(batch, target, dry_run=dry_run), strict=True
-            ):
+        batches = [
+            files[start : start + BATCH_SIZE]
+            for start in range(0, len(files), BATCH_SIZE)
+        ]
+        done = 0
+        for batch, read in zip(batches, read_batches_ahead(batches), strict=True):
+            results = save_text_batch(read, target, dry_run=dry_run)
+            for path, result in zip(batch, results, strict=True):
                 if isinstance(result, ImportFailed):
                     failures += 1
                     self.stderr.write(f"LỖI / ERROR {result}")
@@ -67,7 +71,7 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"{OUTCOME_WORDS[kind]}: {path} → {result.article.title}"
                     )
-            done = start + len(batch)
+            done += len(batch)
             rate = done / max(time.monotonic() - started, 1e-6)
             self.stdout.write(
                 f"[{done}/{len(files)}] {done * 100 // len(files)}% "
