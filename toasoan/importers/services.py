@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import django
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -22,6 +21,7 @@ from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 
 from toasoan.core.richtext import sanitize_rich_text
 from toasoan.core.vietnamese import slugify_vi
+from toasoan.importers.reader import start_reader
 from toasoan.importers.textformat import (
     TextArticle,
     TextArticleError,
@@ -164,7 +164,7 @@ def read_batches_ahead(
     # connection or state goes across; Django is set up there from the same
     # settings module.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=django.setup) as reader:
+    with ProcessPoolExecutor(1, mp_context=context, initializer=start_reader) as reader:
         waiting: deque = deque()
         for batch in batches:
             waiting.append(reader.submit(read_text_batch, batch))

@@ -134,6 +134,27 @@ def test_duplicates_and_repeats_inside_one_batch(tmp_path, section):
     assert Article.objects.get().revisions.count() == 1
 
 
+def children_of(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            found.append(int(status.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in state
+
+
 def test_an_import_killed_midway_resumes_without_duplicates(site_in_its_own_process):
     """kill -9 while 3,000 files come in, then the same command again: every
     article once, each whole (revision, bylines, search entry)."""
@@ -157,12 +178,19 @@ def test_an_import_killed_midway_resumes_without_duplicates(site_in_its_own_proc
     deadline = time.monotonic() + 120
     while count(articles) == 0 and first.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
+    reader = children_of(first.pid)  # the process reading batches ahead
     first.send_signal(signal.SIGKILL)
     first.wait(10)
     stopped_at = count(articles)
     assert 0 < stopped_at < total, "the import was not caught midway"
     # Only whole batches went in.
     assert stopped_at % services.BATCH_SIZE == 0
+
+    # The reader goes with it, instead of waiting forever for work.
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in reader) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert reader and not any(alive(pid) for pid in reader)
 
     second = site.run("import-text", str(folder))
     assert second.returncode == 0, second.stderr
