@@ -41,6 +41,7 @@ _ADMINISTRATOR = [
     ("auth", "user", "delete_user"),
     ("auth", "group", "change_group"),
     ("core", "presssettings", "change_presssettings"),
+    ("accounts", "accountsecuritysettings", "change_accountsecuritysettings"),
     ("wagtailcore", "workflow", "add_workflow"),
     ("wagtailcore", "workflow", "change_workflow"),
     ("wagtailcore", "task", "add_task"),

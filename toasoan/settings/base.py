@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "toasoan.api",
     "toasoan.reports",
     "toasoan.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
@@ -64,6 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor authentication (accounts/two_factor.py): has this session given
+    # the second factor, and must it before going on in the admin?
+    "django_otp.middleware.OTPMiddleware",
+    "toasoan.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -164,6 +171,16 @@ TOASOAN_LOGIN_ADDRESS_FAILURES = int(
     os.environ.get("TOASOAN_LOGIN_ADDRESS_FAILURES", 50)
 )
 TOASOAN_LOGIN_LOCK_MINUTES = int(os.environ.get("TOASOAN_LOGIN_LOCK_MINUTES", 15))
+
+
+def _totp_issuer(device) -> str:
+    # The name the phone app shows beside the account: the outlet's, not ours.
+    from toasoan.accounts.two_factor import issuer_name
+
+    return issuer_name()
+
+
+OTP_TOTP_ISSUER = _totp_issuer
 # A newsroom shift, not a month: the admin asks for the password again after
 # 12 hours (TOASOAN_SESSION_HOURS), or when the browser closes unless "Ghi nhớ
 # đăng nhập" (remember me) was ticked at login.

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files import File
 
+from toasoan.accounts.tests.test_two_factor import code_from_phone
 from toasoan.newsroom import roles
 
 pytestmark = [
@@ -127,5 +128,38 @@ def test_editor_admin_pages_run_under_the_admin_policy(
     preview = tab.frame_locator("#w-preview-iframe")
     preview.get_by_role("heading", level=1).wait_for(timeout=20_000)
     assert preview.get_by_role("heading", level=1).inner_text() == article.title
+
+    assert tab.problems == []
+
+
+def test_two_factor_setup_and_login_under_the_admin_policy(tab, live_server, home):
+    editor = get_user_model().objects.create_user("bientap", password=PASSWORD)
+    editor.groups.add(Group.objects.get(name=roles.EDITOR))
+    admin = live_server.url + "/admin"
+
+    def log_in():
+        tab.goto(admin + "/login/")
+        tab.fill("#id_username", "bientap")
+        tab.fill("#id_password", PASSWORD)
+        tab.click("button[type=submit]")
+
+    log_in()
+    tab.wait_for_url(admin + "/")
+    tab.goto(admin + "/two-factor/")
+    assert tab.locator(".two-factor__qr svg").is_visible()
+    secret = tab.locator(".two-factor__secret").inner_text()
+    tab.fill("#id_code", code_from_phone(secret))
+    tab.get_by_role("button", name="Bật xác thực hai bước").click()
+    tab.locator(".two-factor__codes li").first.wait_for()
+    assert tab.locator(".two-factor__codes li").count() == 10
+
+    tab.context.clear_cookies()  # another day, a new login
+    log_in()
+    tab.wait_for_url("**/two-factor/verify/**")
+    # The code after this one: the setup spent the current one.
+    tab.fill("#id_code", code_from_phone(secret, offset=30))
+    tab.get_by_role("button", name="Xác nhận / Verify").click()
+    tab.wait_for_url(admin + "/")
+    assert tab.locator("#previous-login-heading, #previous-login").count()
 
     assert tab.problems == []
