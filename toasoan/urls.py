@@ -7,7 +7,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from toasoan.audience import views as audience_views
 from toasoan.core import views as core_views
-from toasoan.core.media import serve_media
 from toasoan.feeds import views as feed_views
 from toasoan.news import views as news_views
 from toasoan.search import views as search_views
@@ -23,6 +22,8 @@ urlpatterns = [
     path("sitemaps/<str:name>.xml", sitemap_views.sitemap_file, name="sitemap_file"),
     # The article page's view beacon (README, "Counting readers").
     path("api/views/<str:article_id>", audience_views.view_beacon, name="view_beacon"),
+    # Asked by nginx before it sends a media file (README, "Private media").
+    path("api/media-access", news_views.media_access, name="media_access"),
     # The old portal's article URLs, kept alive for links and search engines.
     re_path(
         r"^(?:tin-tuc|news)/(?P<legacy_section>\d+)/(?P<legacy_id>\d+)(?:/(?P<rest>.*))?$",
@@ -41,7 +42,7 @@ if settings.TOASOAN_SERVE_MEDIA:
     urlpatterns.append(
         re_path(
             rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$",
-            serve_media,
+            news_views.media,
             name="media",
         )
     )

@@ -67,21 +67,28 @@ def _chunks(path: Path, first: int, length: int):
             yield data
 
 
-def serve_media(request, path: str):
+def cache_control(name: str, public: bool = True) -> str:
+    """Playlists may be remade (a retried video); segments, posters and uploads
+    keep their names for life. What only staff may fetch (a draft's media) is
+    never kept by a shared cache, which would hand it to readers."""
+    if not public:
+        return "private, no-store"
+    max_age = 3600 if name.lower().endswith(".m3u8") else YEAR
+    return f"public, max-age={max_age}"
+
+
+def serve_media(request, path: str, public: bool = True):
     target = media_file(path)
     stat = target.stat()
     size = stat.st_size
     etag = quote_etag(f"{int(stat.st_mtime)}-{size}")
     suffix = target.suffix.lower()
     content_type = TYPES.get(suffix) or mimetypes.guess_type(target.name)[0]
-    # Playlists may be remade (a retried video); segments, posters and uploads
-    # keep their names for life.
-    max_age = 3600 if suffix == ".m3u8" else YEAR
     headers = {
         "Accept-Ranges": "bytes",
         "ETag": etag,
         "Last-Modified": http_date(stat.st_mtime),
-        "Cache-Control": f"public, max-age={max_age}",
+        "Cache-Control": cache_control(target.name, public),
         # An uploaded file is never a page of ours: no type guessing, and opened
         # directly it runs nothing and reaches nothing (also in nginx, README).
         "X-Content-Type-Options": "nosniff",

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from wagtail.models import Locale
 
+from toasoan.core.media import cache_control, serve_media
 from toasoan.core.models import PressSettings
+from toasoan.news.media_access import reader_may_fetch
 from toasoan.news.metadata import article_metadata
 from toasoan.news.models import Article, Author, Byline, Keyword
 from toasoan.news.services import paginate_articles, related_articles
@@ -142,3 +147,31 @@ def author_detail(request, slug: str):
             "articles": paginate_articles(articles, request.GET.get("page")),
         },
     )
+
+
+def media(request, path: str):
+    """Uploaded media in embedded mode (core/media.py), for readers only what
+    public content shows (media_access.py); staff also get the rest, marked so
+    that no shared cache keeps it."""
+    public = reader_may_fetch(path)
+    if not public and not reader_may_fetch(path, request.user):
+        raise Http404("Không có tệp này / no such file")
+    return serve_media(request, path, public=public)
+
+
+def media_access(request):
+    """nginx's auth_request for /media/ in production: 204 when the file in
+    X-Original-URI may be fetched by this request's person, else 403 (which
+    nginx turns into a 404; auth_request knows no other refusal). The 204
+    carries the Cache-Control nginx is to send with the file."""
+    uri = urlsplit(request.headers.get("X-Original-URI", "")).path
+    name = unquote(uri).removeprefix(settings.MEDIA_URL)
+    public = allowed = False
+    if name != unquote(uri) and ".." not in name.split("/"):
+        public = reader_may_fetch(name)
+        allowed = public or reader_may_fetch(name, request.user)
+    response = HttpResponse(status=204 if allowed else 403)
+    response["Cache-Control"] = "private, no-store"  # the answer itself
+    if allowed:
+        response["X-Media-Cache-Control"] = cache_control(name, public)
+    return response

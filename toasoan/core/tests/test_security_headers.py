@@ -111,10 +111,15 @@ def test_the_admin_has_its_own_policy_and_the_same_other_headers(
     assert preview["X-Frame-Options"] == "SAMEORIGIN"
 
 
-def test_uploaded_media_can_never_run_as_a_page_of_ours(client):
-    name = default_storage.save(
-        "uploads/trang.html", ContentFile(b"<script>1</script>")
-    )
+def test_uploaded_media_can_never_run_as_a_page_of_ours(
+    client, make_article, make_video
+):
+    # An HTML page uploaded as a published video's captions: readers may fetch
+    # it (media_access.py), and it must still run nothing.
+    video = make_video()
+    video.captions.save("trang.html", ContentFile(b"<script>1</script>"))
+    make_article("Bản tin có phụ đề", video=video)
+    name = video.captions.name
     try:
         for headers in ({}, {"HTTP_RANGE": "bytes=0-3"}):
             response = client.get("/media/" + name, **headers)

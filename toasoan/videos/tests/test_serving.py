@@ -8,8 +8,14 @@ CONTENT = bytes(range(256)) * 40  # 10,240 bytes
 
 
 @pytest.fixture
-def media_file():
-    name = default_storage.save("videos/test/web.mp4", ContentFile(CONTENT))
+def media_file(make_video, make_article):
+    """The web MP4 of a published article's video, where processing puts it
+    (readers may fetch only public content's media: news/media_access.py)."""
+    video = make_video()
+    name = default_storage.save(f"videos/{video.pk}/web.mp4", ContentFile(CONTENT))
+    video.web_mp4 = name
+    video.save()
+    make_article("Bản tin thời sự", video=video)
     yield "/media/" + name
     default_storage.delete(name)
 
@@ -63,7 +69,8 @@ def test_conditional_request_and_types(client, media_file):
     assert client.get(media_file, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     for name, kind in (("a.m3u8", "application/vnd.apple.mpegurl"), ("a.ts", "video/mp2t"),
                        ("a.vtt", "text/vtt; charset=utf-8"), ("a.jpg", "image/jpeg")):  # fmt: skip
-        stored = default_storage.save(f"videos/test/{name}", ContentFile(b"x"))
+        folder = media_file.removeprefix("/media/").rsplit("/", 1)[0]
+        stored = default_storage.save(f"{folder}/{name}", ContentFile(b"x"))
         response = client.get("/media/" + stored)
         assert response["Content-Type"] == kind
         if name.endswith(".m3u8"):
