@@ -276,17 +276,138 @@ class SiteInItsOwnProcess:
             return db.execute(sql).fetchone()[0]
 
 
-@pytest.fixture
-def site_in_its_own_process(tmp_path) -> SiteInItsOwnProcess:
-    """Skipped on PostgreSQL: these drills run once, on an SQLite file."""
+def _suite_runs_on_sqlite() -> bool:
     from django.conf import settings
 
-    if "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
+    return "sqlite" in settings.DATABASES["default"]["ENGINE"]
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests that start their own processes on an SQLite file do the same thing
+    # whatever the suite's database: the PostgreSQL pass would only repeat them.
+    if _suite_runs_on_sqlite():
+        return
+    once = pytest.mark.skip(
+        reason="its own processes on an SQLite file: the SQLite pass runs it"
+    )
+    for item in items:
+        if item.get_closest_marker("sqlite_pass_only"):
+            item.add_marker(once)
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite_file(tmp_path_factory) -> Path:
+    """One `migrate` for the session (about 15 s); each site copies the file."""
+    site = SiteInItsOwnProcess(tmp_path_factory.mktemp("migrated"))
+    site.run("migrate", "--noinput", check=True)
+    import sqlite3
+
+    with sqlite3.connect(site.database) as db:  # all in the one file to copy
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return site.database
+
+
+@pytest.fixture
+def site_in_its_own_process(tmp_path, request) -> SiteInItsOwnProcess:
+    """Skipped on PostgreSQL: these drills run once, on an SQLite file."""
+    import shutil
+
+    if not _suite_runs_on_sqlite():
         pytest.skip("a process of its own on an SQLite file; runs once")
     site = SiteInItsOwnProcess(tmp_path / "data")
     site.data_dir.mkdir()
-    site.run("migrate", "--noinput", check=True)
+    shutil.copyfile(request.getfixturevalue("_migrated_sqlite_file"), site.database)
     return site
+
+
+class SmallDisk:
+    """A real disk that fills up, for the disk-full drills: a tmpfs of a few
+    megabytes mounted for the test (root with CAP_SYS_ADMIN, as here and in
+    CI). Where mounting is not permitted, the kernel's file-size limit plays the
+    full disk instead (RLIMIT_FSIZE, with SIGXFSZ ignored): while it is full, no
+    file this process or its children write grows past the bytes left; the
+    write fails with EFBIG instead of ENOSPC, per file rather than in total."""
+
+    FILLER = ".filler"
+
+    def __init__(self, path: Path, mounted: bool):
+        self.path = path
+        self.mounted = mounted
+        self._limit = None
+
+    def free(self) -> int:
+        stat = os.statvfs(self.path)
+        return stat.f_bavail * stat.f_frsize
+
+    def fill(self, leave: int) -> None:
+        """Leave about ``leave`` bytes free (to the page: tmpfs counts pages)."""
+        if not self.mounted:
+            import resource
+            import signal
+
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            self._limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (leave, self._limit[1]))
+            return
+        missing = self.free() - leave
+        with open(self.path / self.FILLER, "ab") as filler:
+            while missing > 0:
+                filler.write(b"\0" * min(missing, 1024**2))
+                missing -= 1024**2
+
+    def empty(self) -> None:
+        """Free the space fill() took: the disk has room again."""
+        if self._limit is not None:
+            import resource
+            import signal
+
+            resource.setrlimit(resource.RLIMIT_FSIZE, self._limit)
+            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+            self._limit = None
+        (self.path / self.FILLER).unlink(missing_ok=True)
+
+    def files(self, under: str = "") -> list[str]:
+        """Every file on the disk (or in a folder of it) but the filler."""
+        top = self.path / under
+        return sorted(
+            p.relative_to(self.path).as_posix()
+            for p in top.rglob("*")
+            if p.is_file() and p.name != self.FILLER
+        )
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """An 8 MB disk of its own (SmallDisk), unmounted after the test whatever
+    happens. TOASOAN_TEST_SMALL_DISK=rlimit tries the fallback where a mount
+    would work."""
+    import subprocess
+
+    path = tmp_path / "small-disk"
+    path.mkdir()
+    mounted = (
+        os.environ.get("TOASOAN_TEST_SMALL_DISK") != "rlimit"
+        and os.geteuid() == 0
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=8m,mode=0755", "tmpfs", str(path)],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
+    if not mounted:
+        try:
+            import resource
+
+            resource.getrlimit(resource.RLIMIT_FSIZE)
+        except (ImportError, OSError):
+            pytest.skip("no tmpfs can be mounted (needs root) and no RLIMIT_FSIZE")
+    disk = SmallDisk(path, mounted)
+    try:
+        yield disk
+    finally:
+        disk.empty()
+        if mounted and subprocess.run(["umount", str(path)]).returncode != 0:
+            subprocess.run(["umount", "--lazy", str(path)], check=True)
 
 
 def draftail(text: str) -> str:

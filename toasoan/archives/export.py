@@ -115,7 +115,7 @@ def export_site(
 
 
 def _write_failed(directory: Path, error: OSError) -> ExportError:
-    if error.errno == errno.ENOSPC:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
         reason = _("hết chỗ trên đĩa / no space left on the disk")
     else:
         reason = error.strerror or str(error)

@@ -1,5 +1,5 @@
 """The video form in the admin: an uploaded file is probed before it is kept,
-and a refusal says why, in Vietnamese and English."""
+and a refusal says why, in Vietnamese and English; so does a full disk."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from toasoan.videos.probing import VideoRejected
@@ -14,23 +15,28 @@ from toasoan.videos.probing import VideoRejected
 
 class VideoForm(WagtailAdminModelForm):
     def clean_file(self):
-        from toasoan.videos.services import check_upload
+        from toasoan.videos.services import check_upload, explain_write_failure
 
         upload = self.cleaned_data.get("file")
         if not upload or "file" not in self.changed_data:
             return upload
         self.probe = None
-        with tempfile.TemporaryDirectory(prefix="toasoan-upload-") as folder:
+        with tempfile.TemporaryDirectory(
+            prefix="toasoan-upload-", dir=settings.FILE_UPLOAD_TEMP_DIR
+        ) as folder:
             path = Path(getattr(upload, "temporary_file_path", lambda: "")() or "")
-            if not path.is_file():
-                path = Path(folder) / "upload"
-                with path.open("wb") as copy:
-                    for chunk in upload.chunks():
-                        copy.write(chunk)
             try:
+                if not path.is_file():
+                    path = Path(folder) / "upload"
+                    with path.open("wb") as copy:
+                        for chunk in upload.chunks():
+                            copy.write(chunk)
                 self.probe = check_upload(path, upload.name)
             except VideoRejected as error:
                 raise forms.ValidationError(str(error)) from error
+            except OSError as error:  # the copy to probe: a full temporary disk
+                message = str(explain_write_failure(error))
+                raise forms.ValidationError(message) from error
         upload.seek(0)
         return upload
 
@@ -52,14 +58,18 @@ class VideoForm(WagtailAdminModelForm):
         return captions
 
     def save(self, commit=True):
-        from toasoan.videos.services import queue_processing, safe_filename
+        """Writes the uploads whole through save_video, which raises
+        VideoNotStored (a full disk) with nothing kept; the admin's views turn
+        that into an error on the form (wagtail_hooks.py)."""
+        from toasoan.videos.services import save_video
 
         video = super().save(commit=False)
-        new_file = "file" in self.changed_data and getattr(self, "probe", None)
-        if new_file:
-            video.file.name = safe_filename(video.file.name)
-        if commit:
-            video.save()
-            if new_file:
-                queue_processing(video, self.probe)
-        return video
+        if not commit:
+            return video
+        uploads = {
+            field: self.cleaned_data[field]
+            for field in ("file", "captions")
+            if field in self.changed_data and self.cleaned_data.get(field)
+        }
+        probe = getattr(self, "probe", None) if "file" in uploads else None
+        return save_video(video, uploads, probe)

@@ -7,15 +7,22 @@ index at the front (playback starts before the download ends), and an HLS ladder
 (360p, and 720p when the source allows) with a master playlist. Everything is
 made in a temporary folder and then saved to the storage under videos/<id>/, so
 it works the same with local files and with an object store.
+
+A full disk never leaves half a file or half a record (issue 12): local files are
+written into a staging folder on the media's own disk and renamed into place
+once whole; an upload that cannot be written keeps nothing, and a job that
+cannot be finished fails with a reason the editor can act on ("Thử lại").
 """
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,10 +30,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from toasoan.core.vietnamese import slugify_vi
 from toasoan.videos.models import Video, VideoStatus
@@ -37,6 +45,9 @@ EXTENSIONS = {".mp4", ".m4v", ".mov", ".webm", ".ts", ".mts", ".m2ts"}
 STALE_AFTER = timedelta(hours=1)  # a job left "processing" by a killed worker
 MAX_ATTEMPTS = 3
 SEGMENT_SECONDS = 4
+# A full disk or a full quota (a file-size limit, EFBIG, is said as it is).
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+STAGING = ".toasoan-staging"  # under MEDIA_ROOT, so that a rename puts files in place
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,35 @@ LADDER = [Rung(360, 800_000, 96_000), Rung(720, 2_500_000, 128_000)]
 
 class VideoProcessingError(RuntimeError):
     """FFmpeg could not make a rendition; the message is shown to the editor."""
+
+
+class VideoNotStored(OSError):
+    """A video or one of its files could not be written to the storage (a full
+    disk); nothing of the attempt was kept. The message is for people."""
+
+
+def is_disk_full(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in DISK_FULL
+
+
+def explain_write_failure(error: OSError) -> VideoNotStored:
+    """What to tell the person whose upload could not be written."""
+    if is_disk_full(error):
+        return VideoNotStored(
+            _("Ổ đĩa đã đầy, không lưu được video / the disk is full: the video was "
+              "not saved")
+        )  # fmt: skip
+    return VideoNotStored(
+        _("Không lưu được video (%(reason)s) / the video could not be saved")
+        % {"reason": error.strerror or error}
+    )
+
+
+def _disk_full_while_processing() -> str:
+    return _(
+        "Ổ đĩa đã đầy khi xử lý video: giải phóng chỗ trống rồi bấm “Thử lại” / "
+        "the disk filled up while processing the video: free some space, then retry"
+    )
 
 
 def ffmpeg_executable() -> str:
@@ -89,9 +129,110 @@ def check_upload(path: Path, name: str) -> VideoProbe:
 def attach_file(video: Video, source: Path, name: str, probe: VideoProbe) -> Video:
     """Store a probed file as the video's original and queue its processing."""
     with source.open("rb") as handle:
-        video.file.save(safe_filename(name), File(handle), save=False)
-    queue_processing(video, probe, source)
+        return save_video(video, {"file": File(handle, name=name)}, probe, source)
+
+
+def save_video(
+    video: Video,
+    uploads: dict[str, File],
+    probe: VideoProbe | None = None,
+    source: Path | None = None,
+) -> Video:
+    """Save the record with its newly uploaded files (``file``, ``captions``),
+    each written whole; a new original (``probe`` given) gets its poster and is
+    queued. All or nothing: if a write fails (a full disk), the files written
+    are deleted, the database keeps what it had, and VideoNotStored says why."""
+    written: list[str] = []
+    before = (video.pk, video._state.adding, {f: getattr(video, f) for f in uploads})
+    try:
+        with transaction.atomic():
+            for field, content in uploads.items():
+                name = safe_filename(content.name) if field == "file" else content.name
+                target = Video._meta.get_field(field).generate_filename(video, name)
+                written.append(store_whole(target, content))
+                setattr(video, field, written[-1])
+            video.save()
+            if probe is not None:
+                queue_processing(video, probe, source)
+    except OSError as error:
+        for name in written:
+            _delete_quietly(name)
+        # The instance as it was, like the rolled-back row (a form shows it again).
+        video.pk, video._state.adding = before[0], before[1]
+        for field, value in before[2].items():
+            setattr(video, field, value)
+        if isinstance(error, VideoNotStored):
+            raise
+        raise explain_write_failure(error) from error
     return video
+
+
+def store_whole(name: str, content: File) -> str:
+    """Save ``content`` as ``name`` (or the free name the storage picks), whole
+    or not at all; returns the name. Django's FileSystemStorage writes in place
+    and leaves half a file when the disk fills: here the bytes go to a staging
+    folder on the same disk first and are moved into place by a rename. An
+    object store (S3) takes each file whole by itself."""
+    with _staging() as folder:
+        if folder is None:
+            return default_storage.save(name, content)
+        return _put(name, _stage(content.chunks(), folder), staged=True)
+
+
+@contextmanager
+def _staging(key: str | None = None) -> Iterator[Path | None]:
+    """A folder on the media's own disk, removed afterwards; None when the
+    storage is not local files. ``key`` names it, so that the next attempt
+    clears what a killed one (kill -9 runs no clean-up) left there."""
+    if not isinstance(default_storage, FileSystemStorage):
+        yield None
+        return
+    base = Path(default_storage.location) / STAGING
+    base.mkdir(parents=True, exist_ok=True)
+    if key is None:
+        folder = Path(tempfile.mkdtemp(dir=base))
+    else:
+        folder = base / key
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stage(chunks: Iterable[bytes], folder: Path) -> Path:
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as staged:
+        for chunk in chunks:
+            staged.write(chunk)
+        staged.flush()
+        os.fsync(staged.fileno())  # on the disk before its name is
+    return Path(staged.name)
+
+
+class _StagedFile(File):
+    """A whole file in the staging folder: FileSystemStorage moves it into
+    place (file_move_safe renames within a disk) instead of copying it."""
+
+    def __init__(self, handle, path: Path):
+        super().__init__(handle, name=path.name)
+        self._staged = path
+
+    def temporary_file_path(self) -> str:
+        return str(self._staged)
+
+
+def _put(name: str, path: Path, *, staged: bool) -> str:
+    with path.open("rb") as handle:
+        content = _StagedFile(handle, path) if staged else File(handle)
+        return default_storage.save(name, content)
+
+
+def _delete_quietly(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except OSError:
+        log.warning("could not delete %s after a failed write", name)
 
 
 def queue_processing(
@@ -187,11 +328,25 @@ def run_next_video_job() -> Video | None:
         process_video(video)
     except (VideoProcessingError, VideoRejected, OSError) as error:
         log.warning("video %s failed: %s", video.pk, error)
+        reason = _disk_full_while_processing() if is_disk_full(error) else str(error)
         Video.objects.filter(pk=video.pk).update(
-            status=VideoStatus.FAILED, failure_reason=str(error)[:2000]
+            status=VideoStatus.FAILED,
+            failure_reason=reason[:2000],
+            **_forget_missing_outputs(video),
         )
     video.refresh_from_db()
     return video
+
+
+def _forget_missing_outputs(video: Video) -> dict[str, str]:
+    """A failed job leaves no field naming a file that is not there (a poster
+    replaced, then taken back when a later file would not fit)."""
+    return {
+        field: ""
+        for field in ("poster", "web_mp4", "hls_master")
+        if getattr(video, field).name
+        and not default_storage.exists(getattr(video, field).name)
+    }
 
 
 def process_video(video: Video) -> None:
@@ -289,6 +444,9 @@ def _run_ffmpeg(arguments: list[str], what: str) -> None:
     except subprocess.TimeoutExpired as error:
         raise VideoProcessingError(f"{what}: quá thời gian / timed out") from error
     if done.returncode != 0:
+        # FFmpeg says so in the C library's words (strerror), in any locale.
+        if any(os.strerror(code) in (done.stderr or "") for code in DISK_FULL):
+            raise VideoProcessingError(f"{what}: {_disk_full_while_processing()}")
         detail = (done.stderr or "").strip().splitlines()[-1:] or ["?"]
         raise VideoProcessingError(f"{what}: FFmpeg lỗi / failed: {detail[0][:500]}")
 
@@ -340,13 +498,29 @@ def _make_hls_rung(source: Path, folder: Path, rung: Rung, probe: VideoProbe) ->
 
 
 def _save_outputs(video: Video, out: Path) -> dict[str, str]:
-    """Save every made file under videos/<id>/ (replacing an earlier run's)."""
-    names = {}
-    for path in sorted(p for p in out.rglob("*") if p.is_file()):
-        relative = path.relative_to(out).as_posix()
-        name = f"videos/{video.pk}/{relative}"
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        with path.open("rb") as handle:
-            names[relative] = default_storage.save(name, File(handle))
+    """Save every made file under videos/<id>/ (replacing an earlier run's).
+    All are staged first, so a full disk stops the job before anything under
+    videos/<id>/ has changed; if putting them in place fails midway, those
+    already in place are deleted again."""
+    made = sorted(p for p in out.rglob("*") if p.is_file())
+    names: dict[str, str] = {}
+    with _staging(f"video-{video.pk}") as folder:
+        sources = {}
+        for path in made:
+            if folder is None:
+                sources[path] = path
+                continue
+            with path.open("rb") as handle:
+                sources[path] = _stage(iter(lambda: handle.read(2**20), b""), folder)
+        try:
+            for path in made:
+                relative = path.relative_to(out).as_posix()
+                name = f"videos/{video.pk}/{relative}"
+                if default_storage.exists(name):
+                    default_storage.delete(name)
+                names[relative] = _put(name, sources[path], staged=folder is not None)
+        except BaseException:
+            for name in names.values():
+                _delete_quietly(name)
+            raise
     return names

@@ -9,16 +9,43 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from toasoan.videos.forms import VideoForm
 from toasoan.videos.models import Video
 from toasoan.videos.panels import VideoStatusPanel
-from toasoan.videos.services import retry_video
+from toasoan.videos.services import VideoNotStored, retry_video
+
+
+class ShowsStorageFailure:
+    """A video that cannot be written (a full disk) is an error on the form, not
+    a server error: the transaction is rolled back and save_video has deleted
+    what it wrote, so the editor can free space and send it again."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except VideoNotStored as error:
+            field = "file" if "file" in form.changed_data else "captions"
+            form.add_error(field, str(error))
+            # What Wagtail's own is_valid() sets for a form it refuses.
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = str(error)
+            return self.form_invalid(form)
+
+
+class VideoCreateView(ShowsStorageFailure, CreateView):
+    pass
+
+
+class VideoEditView(ShowsStorageFailure, EditView):
+    pass
 
 
 class VideoViewSet(SnippetViewSet):
     model = Video
+    add_view_class = VideoCreateView
+    edit_view_class = VideoEditView
     icon = "media"
     menu_label = _("Video")
     menu_order = 120

@@ -180,3 +180,119 @@ def tree(directory: Path) -> dict[str, bytes]:
         for path in sorted(directory.rglob("*"))
         if path.is_file()
     }
+
+
+# The backup drill (test_backup_drill.py) runs these inside a site's own process
+# (`python -m toasoan shell -c ...`), on the site's own database and media.
+
+READER = "Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 Mobile"
+NOT_FOR_READERS = ("/admin/", "/api/", "/media/", "/static/", "/tim-kiem/", "/django-")
+
+
+def read_articles(readers: int) -> int:
+    """``readers`` readers, each from an address of their own, open the first
+    articles of the home page: the beacons the article page sends. Returns how
+    many beacons were answered 204."""
+    from django.test import Client
+
+    from toasoan.news.models import Article
+
+    answered = 0
+    articles = list(Article.objects.published().order_by("-published_at")[:5])
+    for n in range(readers):
+        client = Client(HTTP_HOST="localhost", HTTP_USER_AGENT=READER,
+                        REMOTE_ADDR=f"113.160.{n // 250}.{n % 250 + 1}")  # fmt: skip
+        for article in articles[: 1 + n % len(articles)]:
+            answered += client.post(f"/api/views/{article.pk}").status_code == 204
+    return answered
+
+
+def snapshot_site(out: str, login: tuple[str, str] | None = None) -> None:
+    """What readers and the newsroom see, as JSON in ``out``: every page a reader
+    reaches by following links from the home page (its status and HTML), view
+    counts per article and per hour, users and groups, and every media file's
+    SHA-256; with ``login``, whether that account can log in."""
+    import hashlib
+    import json
+    import re
+    from urllib.parse import urljoin, urlsplit
+
+    import lxml.html
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from toasoan.audience.models import ArticleViewHour
+    from toasoan.news.models import Article
+
+    client = Client(HTTP_HOST="localhost", HTTP_USER_AGENT=READER)
+    pages: dict[str, list] = {}
+    waiting = ["/"]
+    while waiting:
+        url = waiting.pop(0)
+        if url in pages:
+            continue
+        response = client.get(url)
+        body = response.content.decode("utf-8", "replace")
+        pages[url] = [response.status_code, body]
+        if "html" not in response.get("Content-Type", "") or not body.strip():
+            continue
+        for href in lxml.html.fromstring(body).xpath("//a/@href | //link/@href"):
+            parts = urlsplit(urljoin(f"http://localhost{url}", href))
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            if parts.netloc == "localhost" and not path.startswith(NOT_FOR_READERS):
+                waiting.append(path)
+    # A request's own values, not the site's: CSRF tokens and CSP nonces; and a
+    # feed without items, whose time of update is the time of the request.
+    volatile = re.compile(r'(csrfmiddlewaretoken" value=|nonce=)"[^"]*"')
+    feed_now = re.compile(r"<(updated|lastBuildDate)>[^<]*</")
+    for page in pages.values():
+        page[1] = volatile.sub(r'\1"…"', page[1])
+        if "<feed" in page[1] or "<rss" in page[1]:
+            if "<entry>" not in page[1] and "<item>" not in page[1]:
+                page[1] = feed_now.sub(r"<\1>…</", page[1])
+
+    media = Path(settings.MEDIA_ROOT)
+    User = get_user_model()
+    snapshot = {
+        "pages": pages,
+        "view_counts": sorted(Article.objects.values_list("pk", "view_count")),
+        "view_hours": [
+            [article, hour.isoformat(), views]
+            for article, hour, views in ArticleViewHour.objects.order_by(
+                "article", "hour"
+            ).values_list("article", "hour", "views")
+        ],
+        "users": [
+            [
+                u.username,
+                u.password,
+                u.email,
+                u.first_name,
+                u.last_name,
+                u.is_active,
+                u.is_staff,
+                u.is_superuser,
+                sorted(g.name for g in u.groups.all()),
+            ]
+            for u in User.objects.order_by("username")
+        ],  # fmt: skip
+        "groups": {
+            group.name: sorted(
+                f"{p.content_type.app_label}.{p.codename}"
+                for p in group.permissions.all()
+            )
+            for group in Group.objects.all()
+        },
+        "media": {
+            path.relative_to(media).as_posix(): hashlib.sha256(
+                path.read_bytes()
+            ).hexdigest()
+            for path in sorted(media.rglob("*"))
+            if path.is_file()
+        },
+        "login": Client().login(username=login[0], password=login[1])
+        if login
+        else None,
+    }
+    Path(out).write_text(json.dumps(snapshot, ensure_ascii=False), "utf-8")

@@ -1,13 +1,11 @@
 """python -m toasoan export: the files it writes, and how it fails."""
 
-import errno
 import json
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from toasoan.archives import format as fmt
 from toasoan.archives import schema
 from toasoan.archives.tests.site import PASSWORD, tree
 
@@ -97,33 +95,90 @@ def test_a_directory_that_is_not_empty_is_refused(newsroom, tmp_path):
     assert (empty / "manifest.json").is_file()
 
 
-def test_a_full_disk_leaves_no_partial_export(newsroom, tmp_path, monkeypatch):
-    written = []
+PAGE = 4096  # tmpfs gives each file whole pages
 
-    def fill_up(self, record):
-        if len(written) == 3:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        written.append(record)
 
-    monkeypatch.setattr(fmt.JsonlWriter, "write", fill_up)
-    target = tmp_path / "ban-xuat"
+@pytest.fixture
+def export_sizes(newsroom, make_image, tmp_path):
+    """The newsroom with a photo too noisy to compress (~400 KB), and how much
+    room its export takes: each records file, and the media."""
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+    from wagtail.images import get_image_model
+
+    buffer = BytesIO()
+    PILImage.effect_noise((640, 640), 90).convert("RGB").save(buffer, "JPEG")
+    get_image_model().objects.create(
+        title="Ảnh nhiễu", file=ImageFile(buffer, name="anh-nhieu.jpg")
+    )
+    call_command("export", str(tmp_path / "do-kich-thuoc"))
+    files = {name: len(content) for name, content in tree(tmp_path / "do-kich-thuoc")
+             .items()}  # fmt: skip
+    records = [size for name, size in files.items() if not name.startswith("media/")]
+    return {
+        "largest_records_file": max(records),
+        "records_space": sum(-(-size // PAGE) * PAGE for size in records),
+        "media": sum(size for name, size in files.items() if name.startswith("media/")),
+    }
+
+
+def _export_on_a_full_disk(small_disk, leave: int) -> str:
+    small_disk.fill(leave=leave)
+    target = small_disk.path / "ban-xuat"
     with pytest.raises(CommandError) as error:
         call_command("export", str(target))
     message = str(error.value)
-    assert message.startswith(f"Không ghi được bản xuất {target}: hết chỗ trên đĩa")
-    assert "\n" not in message and "Traceback" not in message
-    assert list(tmp_path.iterdir()) == []  # neither the target nor a temporary one
+    # The fallback's limit per file is EFBIG, "File too large": said as such.
+    reason = "hết chỗ trên đĩa / no space left on the disk"
+    assert message == (
+        f"Không ghi được bản xuất {target}: "
+        f"{reason if small_disk.mounted else 'File too large'}; "
+        "không để lại gì / cannot write the export, nothing was left behind"
+    )
+    # Neither the target nor the hidden directory it was being written in.
+    assert [p for p in small_disk.path.iterdir() if p.name != small_disk.FILLER] == []
+    return message
 
 
-def test_a_full_disk_while_copying_media_leaves_nothing(
-    newsroom, tmp_path, monkeypatch
+def test_a_disk_that_fills_up_while_records_are_written_keeps_no_export(
+    export_sizes, small_disk
 ):
-    def fill_up(source, target):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(b"\0" * 10)  # half a file, then the disk is full
-        raise OSError(errno.ENOSPC, "No space left on device")
+    # Room for some of the records files: half of them on the tmpfs; under the
+    # fallback (a limit per file), half of the largest one.
+    if small_disk.mounted:
+        leave = export_sizes["records_space"] // 2
+    else:
+        leave = export_sizes["largest_records_file"] // 2
+    _export_on_a_full_disk(small_disk, leave)
 
-    monkeypatch.setattr(fmt, "copy_file", fill_up)
-    with pytest.raises(CommandError, match="hết chỗ trên đĩa"):
-        call_command("export", str(tmp_path / "ban-xuat"))
-    assert list(tmp_path.iterdir()) == []
+
+def test_a_disk_that_fills_up_while_media_are_copied_keeps_no_export(
+    export_sizes, small_disk
+):
+    assert export_sizes["media"] > 2 * export_sizes["records_space"]
+    _export_on_a_full_disk(
+        small_disk, export_sizes["records_space"] + export_sizes["media"] // 2
+    )
+    small_disk.empty()  # room again: the same command writes the whole export
+    call_command("export", str(small_disk.path / "ban-xuat"))
+    assert (small_disk.path / "ban-xuat" / "manifest.json").is_file()
+
+
+def test_restore_refuses_a_half_written_export(db, tmp_path):
+    """What an export killed midway (kill -9: no clean-up runs) leaves: its
+    hidden directory, without the manifest, which is written last."""
+    from toasoan.archives.restore import database_contents
+
+    call_command("export", str(tmp_path / "ban-xuat"))
+    half = tmp_path / ".ban-xuat.k9x2"
+    (tmp_path / "ban-xuat").rename(half)
+    (half / "manifest.json").unlink()
+    with pytest.raises(CommandError) as error:
+        call_command("restore", str(half))
+    assert str(error.value) == (
+        f"{half} không phải một bản xuất của toasoan (không có manifest.json) / not "
+        "a toasoan export: no manifest.json. Không ghi gì / nothing was written"
+    )
+    assert database_contents() == {}
