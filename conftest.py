@@ -90,6 +90,10 @@ def _rebuild_site_after_flush():
         "toasoan.newsroom.migrations.0004_image_collection_permissions"
     )
     images.grant(apps, None)
+    account_security = importlib.import_module(
+        "toasoan.newsroom.migrations.0005_account_security_permission"
+    )
+    account_security.grant(apps, None)
     return home
 
 

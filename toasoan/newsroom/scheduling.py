@@ -11,7 +11,9 @@ from io import StringIO
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from wagtail.models import Revision
 
 from toasoan.news.models import Article
@@ -53,17 +55,31 @@ def overdue_articles(
 def publish_due() -> list[Article]:
     """Publish what is due and unpublish what expired; returns the articles that
     went live. An article shows its go-live time as its date, unless an editor set
-    a later one."""
+    a later one.
+
+    Each due article is published in a transaction of its own, its date written
+    into the revision first. Wagtail's publish_scheduled, which does the rest
+    (pages, expiry), saves the object, clears the schedule and writes the history
+    entry as separate commits: a worker killed between them (kill -9) left an
+    article live without its "published" history entry, or with its old date."""
     now = timezone.now()
-    due = [s for s in scheduled_articles() if s.go_live_at <= now]
+    article_type = ContentType.objects.get_for_model(Article)
+    due = Revision.objects.filter(
+        base_content_type=article_type, approved_go_live_at__lte=now
+    ).order_by("approved_go_live_at")
+    due_ids = []
+    for revision_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Read again, locked: another worker may have just published it.
+            revision = Revision.objects.select_for_update().get(pk=revision_id)
+            if revision.approved_go_live_at is None:
+                continue
+            dated = parse_datetime(revision.content.get("published_at") or "")
+            if dated is None or dated < revision.approved_go_live_at:
+                published_at = revision.approved_go_live_at.isoformat()
+                revision.content["published_at"] = published_at
+                revision.save(update_fields=["content"])
+            revision.publish(log_action="wagtail.publish.scheduled")
+            due_ids.append(int(revision.object_id))
     call_command("publish_scheduled", stdout=StringIO())
-    published = []
-    for item in due:
-        article = Article.objects.get(pk=item.article.pk)
-        if not article.live:
-            continue
-        if article.published_at < item.go_live_at:
-            article.published_at = item.go_live_at
-            article.save(update_fields=["published_at"])
-        published.append(article)
-    return published
+    return list(Article.objects.filter(pk__in=due_ids, live=True).order_by("pk"))
