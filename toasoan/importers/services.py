@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 from collections import deque
 from collections.abc import Iterator
@@ -12,15 +13,23 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRel
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
-from modelcluster.models import get_all_child_relations
+from modelcluster.fields import ParentalKey
+from modelcluster.models import (
+    ClusterableModel,
+    get_all_child_relations,
+    get_field_value,
+    get_serializable_data_for_fields,
+)
 from wagtail.models import ModelLogEntry, ReferenceIndex, Revision
 
 from toasoan.core.richtext import sanitize_rich_text
-from toasoan.core.vietnamese import slugify_vi
+from toasoan.core.vietnamese import normalize_text, slugify_vi
+from toasoan.importers.bulk import NewRows, new_ids
 from toasoan.importers.reader import start_reader
 from toasoan.importers.textformat import (
     TextArticle,
@@ -38,6 +47,7 @@ from toasoan.news.models import (
     SectionPage,
 )
 from toasoan.news.services import refresh_listings
+from toasoan.search.documents import field_keys, html_to_text
 from toasoan.search.services import index_articles
 from toasoan.videos.models import Video
 
@@ -198,21 +208,40 @@ def save_text_batch(
 
 @dataclass
 class IncomingFile:
-    """A file read and parsed, not yet stored."""
+    """A file read and parsed, not yet stored, with the text work its article
+    needs done: in an import, by the process reading ahead, on another core."""
 
     path: Path
     parsed: TextArticle
     legacy_id: int | None
     published_at: datetime
+    slug: str
+    body: str  # sanitised, as stored
+    # ``field_keys`` of the texts its search entry will most likely hold.
+    search_keys: dict[str, tuple[str, str]]
 
     @classmethod
     def read(cls, path: Path) -> IncomingFile:
         parsed = read_text_article(path)
+        body = sanitize_rich_text(body_html(parsed))
+        keywords = {}
+        for name in parsed.keywords:  # as _keywords_named will find or make them
+            if slug := Keyword.slug_for(name):
+                keywords.setdefault(slug, normalize_text(name).strip()[:100])
+        texts = [
+            parsed.title,
+            html_to_text(body),
+            " ; ".join(parsed.authors),
+            " ; ".join(keywords.values()),
+        ]
         return cls(
             path=path,
             parsed=parsed,
             legacy_id=legacy_id_from_filename(path.stem),
             published_at=timezone.make_aware(parsed.published_at, PORTAL_TIME_ZONE),
+            slug=slugify_vi(parsed.title, max_length=100),
+            body=body,
+            search_keys={text: field_keys(text) for text in texts},
         )
 
     @property
@@ -272,8 +301,12 @@ def _articles_already_imported(
         # Without the old portal's section id, an old article id is only known
         # to be the same article within the same section.
         by_legacy = in_section.filter(legacy_id__in=legacy_ids, section=section)
+    # By time as well: the section's (section, published_at) index finds them,
+    # where title alone would read every article of the section for each batch.
     by_title = in_section.filter(
-        section=section, title__in={item.parsed.title for item in batch}
+        section=section,
+        published_at__in={item.published_at for item in batch},
+        title__in={item.parsed.title for item in batch},
     )
     known: dict[tuple, Article] = {}
     for article in by_title:
@@ -291,7 +324,7 @@ def _says_the_same(article: Article, item: IncomingFile) -> bool:
     return (
         article.title == parsed.title
         and article.published_at == item.published_at
-        and article.body == sanitize_rich_text(body_html(parsed))
+        and article.body == item.body
         and article.view_count >= parsed.view_count
         and video == parsed.video_filename
         and article.byline_names == parsed.authors
@@ -337,7 +370,7 @@ def fill_article(
     """Set an article's own fields from a parsed file (not bylines or keywords)."""
     parsed, legacy_id = item.parsed, item.legacy_id
     article.title = parsed.title
-    article.slug = slugify_vi(parsed.title, max_length=100)
+    article.slug = item.slug
     article.section = section
     article.published_at = item.published_at
     article.body = body_html(parsed)
@@ -358,16 +391,18 @@ def create_published_articles(
     batch: list[IncomingFile], section: SectionPage
 ) -> list[Article]:
     """Publish new articles together, as Wagtail's save_revision().publish()
-    would one by one, in a fixed number of queries per batch.
+    would one by one, in a fixed number of statements per batch.
 
     One by one, an article costs some twenty queries (the row, its bylines and
     keywords, a revision, two log entries, references, the search index): about
     60 articles a second. An archive of a few hundred thousand needs the same
-    rows in bulk. The published signal is not sent: what its receivers do for a
-    new article (index it, refresh listings) is done here for the batch."""
+    rows in bulk (bulk.NewRows). The published signal is not sent: what its
+    receivers do for a new article (index it, refresh listings) is done here
+    for the batch."""
     if not batch:
         return []
     now = timezone.now()
+    content_type = ContentType.objects.get_for_model(Article)
     videos = _videos_named(
         {
             item.parsed.video_filename: item.parsed.title
@@ -376,92 +411,191 @@ def create_published_articles(
         }
     )
     articles = []
-    for item in batch:
+    for item, pk in zip(batch, new_ids(Article, len(batch)), strict=True):
         article = Article(
+            pk=pk,
             section=section,
             locale_id=section.locale_id,
             live=True,
             has_unpublished_changes=False,
             first_published_at=now,
             last_published_at=now,
+            updated_at=now,
         )
         fill_article(
             article, item, section, video=videos.get(item.parsed.video_filename)
         )
-        article.body = sanitize_rich_text(article.body)
+        article.body = item.body
         articles.append(article)
-    Article.objects.bulk_create(articles)
+    bylines, tags = _children(articles, batch)
+    revisions = _revision_rows(articles, content_type, now)
 
+    rows = NewRows(
+        Article,
+        {
+            "section_id": section.pk,
+            "locale_id": section.locale_id,
+            "live": True,
+            "has_unpublished_changes": False,
+            "first_published_at": now,
+            "last_published_at": now,
+            "updated_at": now,
+            "legacy_section_id": section.legacy_id,
+        },
+        [*_ARTICLE_OWN_FIELDS, "latest_revision_id", "live_revision_id"],
+    )
+    for article, revision_id in zip(articles, revisions.ids, strict=True):
+        own = [getattr(article, name) for name in _ARTICLE_OWN_FIELDS]
+        rows.add(*own, revision_id, revision_id)
+        article.latest_revision_id = article.live_revision_id = revision_id
+    rows.write()
+    for article in articles:
+        article._state.adding = False
+        article._state.db = connection.alias
+    for model, children in ((Byline, bylines), (ArticleKeyword, tags)):
+        child_rows = NewRows(
+            model, {}, [f.attname for f in model._meta.concrete_fields]
+        )
+        for child in children:
+            child_rows.add(
+                *[getattr(child, f.attname) for f in model._meta.concrete_fields]
+            )
+            child._state.adding = False
+        child_rows.write()
+    revisions.rows.write()
+    _write_log_entries(articles, revisions.ids, content_type, now)
+    _index_references(articles, content_type)
+    known_keys = {}
+    for item in batch:
+        known_keys.update(item.search_keys)
+    index_articles(articles, known_keys)
+    refresh_listings()
+    return articles
+
+
+# What fill_article sets, the id and the translation key: everything else in a
+# new article's row, and in its revision's JSON, is the same for the whole batch.
+_ARTICLE_OWN_FIELDS = (
+    "id",
+    "translation_key",
+    "title",
+    "slug",
+    "body",
+    "published_at",
+    "view_count",
+    "legacy_id",
+    "legacy_url",
+    "video_id",
+)
+
+
+def _children(
+    articles: list[Article], batch: list[IncomingFile]
+) -> tuple[list[Byline], list[ArticleKeyword]]:
+    """Each article's bylines and keywords, with their ids, set on the article
+    as its child objects (what its revision, references and search entry read:
+    no query per article)."""
     authors = _BylineAuthors()
     keywords = _keywords_named({k for i in batch for k in i.parsed.keywords})
-    bylines, tags = [], []
+    per_article = []
     for article, item in zip(articles, batch, strict=True):
-        for order, name in enumerate(item.parsed.authors):
-            byline = authors.byline(name, order)
+        bylines = [
+            authors.byline(name, n) for n, name in enumerate(item.parsed.authors)
+        ]
+        for byline in bylines:
             byline.article = article
             byline.name_slug = byline.slug
-            bylines.append(byline)
-        for keyword in dict.fromkeys(
-            keywords[k] for k in item.parsed.keywords if k in keywords
-        ):
-            tags.append(ArticleKeyword(content_object=article, tag=keyword))
-    Byline.objects.bulk_create(bylines)
-    ArticleKeyword.objects.bulk_create(tags)
-    # The saved children, held in memory, are what the revision and the index
-    # read: no query per article.
-    children = {a.pk: ([], []) for a in articles}
-    for byline in bylines:
-        children[byline.article_id][0].append(byline)
-    for tag in tags:
-        children[tag.content_object_id][1].append(tag)
+        tags = [
+            ArticleKeyword(content_object=article, tag=keyword)
+            for keyword in dict.fromkeys(
+                keywords[k] for k in item.parsed.keywords if k in keywords
+            )
+        ]
+        per_article.append((bylines, tags))
+    all_bylines = [b for bylines, _ in per_article for b in bylines]
+    all_tags = [t for _, tags in per_article for t in tags]
+    for child, pk in zip(all_bylines, new_ids(Byline, len(all_bylines)), strict=True):
+        child.pk = pk
+    for child, pk in zip(all_tags, new_ids(ArticleKeyword, len(all_tags)), strict=True):
+        child.pk = pk
     empty = [
         relation.get_accessor_name()
         for relation in get_all_child_relations(Article)
         if relation.get_accessor_name() not in {"bylines", "tagged_keywords"}
     ]
-    for article in articles:
-        article.bylines, article.tagged_keywords = children[article.pk]
+    for article, (bylines, tags) in zip(articles, per_article, strict=True):
+        article.bylines, article.tagged_keywords = bylines, tags
         for name in empty:  # related articles: none yet
             setattr(article, name, [])
+    return all_bylines, all_tags
 
-    content_type = ContentType.objects.get_for_model(Article)
-    revisions = Revision.objects.bulk_create(
-        Revision(
-            content_type=content_type,
-            base_content_type=content_type,
-            object_id=str(article.pk),
-            created_at=now,
-            content=article.serializable_data(),
-            object_str=str(article),
-        )
-        for article in articles
+
+@dataclass
+class _Revisions:
+    ids: list[int]
+    rows: NewRows
+
+
+def _revision_rows(
+    articles: list[Article], content_type: ContentType, now: datetime
+) -> _Revisions:
+    """Each new article's first revision, its content what Wagtail's
+    serializable_data() gives (taken before the article points at it). The
+    fields every article of the batch shares are serialised once."""
+    fields = [f for f in Article._meta.fields if f.serialize]
+    own = [f for f in fields if f.attname in _ARTICLE_OWN_FIELDS]
+    relations = [r.get_accessor_name() for r in get_all_child_relations(Article)]
+    shared = get_serializable_data_for_fields(articles[0])
+    # What the row holds: serialising an auto_now field sets it to a moment later.
+    shared["updated_at"] = articles[0].updated_at = now
+    ids = new_ids(Revision, len(articles))
+    rows = NewRows(
+        Revision,
+        {
+            "content_type_id": content_type.pk,
+            "base_content_type_id": content_type.pk,
+            "created_at": now,
+        },
+        ["id", "object_id", "content", "object_str"],
     )
-    for article, revision in zip(articles, revisions, strict=True):
-        article.latest_revision = article.live_revision = revision
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {Article._meta.db_table} SET latest_revision_id = %s, "
-            "live_revision_id = %s WHERE id = %s",
-            [(r.pk, r.pk, a.pk) for a, r in zip(articles, revisions, strict=True)],
-        )
-    ModelLogEntry.objects.bulk_create(
-        ModelLogEntry(
-            content_type=content_type,
-            object_id=str(article.pk),
-            label=str(article)[:255],
-            action=action,
-            timestamp=now,
-            revision=revision,
-            content_changed=True,
-            data={},
-        )
-        for article, revision in zip(articles, revisions, strict=True)
-        for action in ("wagtail.edit", "wagtail.publish")
+    for article, pk in zip(articles, ids, strict=True):
+        content = shared.copy()
+        content["pk"] = article.pk
+        for field in own:
+            content[field.name] = get_field_value(field, article)
+        for name in relations:
+            content[name] = [
+                get_serializable_data_for_fields(child)
+                for child in getattr(article, name).all()
+            ]
+        rows.add(pk, str(article.pk), content, str(article))
+    return _Revisions(ids, rows)
+
+
+def _write_log_entries(
+    articles: list[Article],
+    revision_ids: list[int],
+    content_type: ContentType,
+    now: datetime,
+) -> None:
+    """The history an editor sees: "edited", then "published"."""
+    actions = ("wagtail.edit", "wagtail.publish")
+    rows = NewRows(
+        ModelLogEntry,
+        {
+            "content_type_id": content_type.pk,
+            "timestamp": now,
+            "content_changed": True,
+            "data": {},
+        },
+        ["id", "object_id", "label", "action", "revision_id"],
     )
-    _index_references(articles)
-    index_articles(articles)
-    refresh_listings()
-    return articles
+    ids = iter(new_ids(ModelLogEntry, len(articles) * len(actions)))
+    for article, revision_id in zip(articles, revision_ids, strict=True):
+        label = str(article)[:255]
+        for action in actions:
+            rows.add(next(ids), str(article.pk), label, action, revision_id)
+    rows.write()
 
 
 def _videos_named(titles_by_name: dict[str, str]) -> dict[str, Video]:
@@ -510,30 +644,92 @@ class _BylineAuthors:
         return Byline(name=name, sort_order=order)
 
 
-def _index_references(articles: list[Article]) -> None:
+def _index_references(articles: list[Article], content_type: ContentType) -> None:
     """The admin's "used by" records (Wagtail's reference index) for new
     articles, written together instead of one task per saved article."""
-    rows = []
-    content_type = ContentType.objects.get_for_model(Article)
+    found = []
     for article in articles:
         for target_type, target_id, model_path, content_path in set(
-            ReferenceIndex._extract_references_from_object(article)
+            _references(article)
         ):
-            rows.append(
-                ReferenceIndex(
-                    content_type=content_type,
-                    base_content_type=content_type,
-                    object_id=article.pk,
-                    to_content_type_id=target_type,
-                    to_object_id=target_id,
-                    model_path=model_path,
-                    content_path=content_path,
-                    content_path_hash=ReferenceIndex._get_content_path_hash(
-                        content_path
-                    ),
+            hashed = ReferenceIndex._get_content_path_hash(content_path)
+            found.append((str(article.pk), target_type, target_id, model_path,
+                          content_path, hashed))  # fmt: skip
+    # A new article has no records yet; any left under its id are stale. (The
+    # ORM's delete() would first read them all back.)
+    ReferenceIndex.objects.filter(
+        base_content_type=content_type, object_id__in=[str(a.pk) for a in articles]
+    )._raw_delete(connection.alias)
+    rows = NewRows(
+        ReferenceIndex,
+        {"content_type_id": content_type.pk, "base_content_type_id": content_type.pk},
+        ["id", "object_id", "to_content_type_id", "to_object_id", "model_path",
+         "content_path", "content_path_hash"],
+    )  # fmt: skip
+    for pk, row in zip(new_ids(ReferenceIndex, len(found)), found, strict=True):
+        rows.add(pk, *row)
+    rows.write()
+
+
+def _references(instance) -> Iterator[tuple[int, str, str, str]]:
+    """What ReferenceIndex._extract_references_from_object finds, with the
+    fields to look at and their content types worked out once per model (which
+    took most of its time); models it treats otherwise go to it."""
+    plan = _reference_plan(type(instance))
+    if plan is None:
+        yield from ReferenceIndex._extract_references_from_object(instance)
+        return
+    foreign_keys, extractors, relations = plan
+    for name, attname, target_type in foreign_keys:
+        value = getattr(instance, attname)
+        if value is not None:
+            yield target_type, str(value), name, name
+    for field in extractors:
+        value = field.value_from_object(instance)
+        if value is not None:
+            for to_model, to_id, model_path, content_path in field.extract_references(
+                value
+            ):
+                yield (
+                    ReferenceIndex._get_base_content_type(to_model).id,
+                    to_id,
+                    f"{field.name}.{model_path}",
+                    f"{field.name}.{content_path}",
                 )
-            )
-    ReferenceIndex.objects.bulk_create(rows, ignore_conflicts=True)
+    for relation in relations:
+        for child in getattr(instance, relation).all():
+            for target_type, target_id, model_path, content_path in _references(child):
+                yield (
+                    target_type,
+                    target_id,
+                    f"{relation}.item.{model_path}",
+                    f"{relation}.{child.pk}.{content_path}",
+                )
+
+
+@functools.cache
+def _reference_plan(model):
+    """(foreign keys with their targets' content type ids, fields that find
+    references in their value, child relations) as Wagtail looks at them; None
+    for a model with a generic foreign key."""
+    foreign_keys, extractors = [], []
+    for field in model._meta.get_fields():
+        if field.is_relation and field.many_to_one:
+            if isinstance(field, GenericForeignKey):
+                return None
+            if not (
+                getattr(field, "wagtail_reference_index_ignore", False)
+                or getattr(field.related_model, "wagtail_reference_index_ignore", False)
+                or isinstance(field, ParentalKey | GenericRel)
+            ):
+                target = ReferenceIndex._get_base_content_type(field.related_model)
+                foreign_keys.append((field.name, field.attname, target.id))
+        if hasattr(field, "extract_references"):
+            extractors.append(field)
+    relations = []
+    if issubclass(model, ClusterableModel):
+        relations = [r.get_accessor_name() for r in get_all_child_relations(model)]
+    return foreign_keys, extractors, relations
 
 
 def _redirect_legacy_url(

@@ -92,6 +92,15 @@ class SQLiteBackend:
         self.upsert_many([doc])
 
     def upsert_many(self, docs: list[SearchDocument]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid = %s",
+                [[doc.article_id] for doc in docs],
+            )
+        self.add_many(docs)
+
+    def add_many(self, docs: list[SearchDocument]) -> None:
+        """Documents of articles not in the index yet."""
         rows = [
             [
                 doc.article_id,
@@ -102,9 +111,6 @@ class SQLiteBackend:
             for doc in docs
         ]
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[r[0]] for r in rows]
-            )
             cursor.executemany(
                 f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(self.columns)}) "
                 f"VALUES (%s{', %s' * len(self.columns)})",
@@ -216,6 +222,37 @@ class SQLiteBackend:
             return dict(cursor.fetchall())
 
 
+# Where PostgreSQL's to_tsvector would clip (a position past 16,383, a key
+# more than 255 times, a key over 2,047 bytes), tsvector_text leaves the vector
+# to the server.
+_LAST_POSITION = 16_383
+_MOST_POSITIONS = 255
+_PLAIN_KEYS = re.compile(r"[a-z0-9 ]*")
+_LONG_KEY = re.compile(r"[a-z0-9]{256}")
+
+
+def tsvector_text(fields: list[tuple[str, str]]) -> str | None:
+    """The text form of ``setweight(to_tsvector('simple', keys), weight) || …``
+    for (space-separated [a-z0-9] keys, weight) pairs, as PostgreSQL makes it:
+    the n-th key of a field at position n after the last position of the
+    fields before, the field's weight on each (D, the default, unwritten).
+    None where PostgreSQL's limits would clip the vector."""
+    positions: dict[str, list[str]] = {}
+    at = 0
+    for keys, weight in fields:
+        if not _PLAIN_KEYS.fullmatch(keys) or _LONG_KEY.search(keys):
+            return None
+        mark = "" if weight == "D" else weight
+        for key in keys.split():
+            at += 1
+            positions.setdefault(key, []).append(f"{at}{mark}")
+    if at > _LAST_POSITION or any(
+        len(found) > _MOST_POSITIONS for found in positions.values()
+    ):
+        return None
+    return " ".join(f"'{key}':{','.join(found)}" for key, found in positions.items())
+
+
 class PostgreSQLBackend:
     vendor = "postgresql"
     # tsvector weights: title A, keywords and lead B, byline C, body D.
@@ -267,6 +304,33 @@ class PostgreSQLBackend:
                 "folded_text = EXCLUDED.folded_text, facets = EXCLUDED.facets",
                 rows,
             )
+
+    def add_many(self, docs: list[SearchDocument]) -> None:
+        """Documents of articles not in the index yet, their vectors written
+        here (``tsvector_text``) and copied in: the server's own parsing of every
+        key was most of its work in an archive import."""
+        rows, unusual = [], []
+        for doc in docs:
+            folded = tsvector_text(
+                [(doc.folded[f], self._SETWEIGHT[f]) for f in FIELDS]
+            )
+            exact = tsvector_text([(doc.exact[f], self._SETWEIGHT[f]) for f in FIELDS])
+            facets = tsvector_text([(" ".join(doc.facets.keys()), "D")])
+            if folded is None or exact is None or facets is None:
+                unusual.append(doc)
+                continue
+            folded_text = "\n".join(doc.folded[f] for f in FIELDS)
+            rows.append((doc.article_id, folded, exact, folded_text, facets))
+        with connection.cursor() as cursor:
+            copy_sql = (
+                f"COPY {PG_TABLE} (article_id, folded, exact, folded_text, facets) "
+                "FROM STDIN"
+            )
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        if unusual:
+            self.upsert_many(unusual)
 
     def delete(self, article_id: int) -> None:
         with connection.cursor() as cursor:

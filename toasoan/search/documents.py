@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from toasoan.search.syllables import clean_text, syllable_keys_joined
@@ -44,12 +45,23 @@ def html_to_text(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", text))
 
 
+def field_keys(text: str) -> tuple[str, str]:
+    """The folded and exact keys the index holds for one field's text."""
+    return syllable_keys_joined(clean_text(text), MAX_KEYS_PER_FIELD)
+
+
 def build_document(
-    article_id: int, fields: dict[str, str], facets: Facets | None = None
+    article_id: int,
+    fields: dict[str, str],
+    facets: Facets | None = None,
+    known_keys: Mapping[str, tuple[str, str]] | None = None,
 ) -> SearchDocument:
+    """``known_keys`` holds ``field_keys`` of texts worked out before (an
+    import does it while reading files, in another process)."""
+    known_keys = known_keys or {}
     folded, exact = {}, {}
     for name in FIELDS:
-        folded[name], exact[name] = syllable_keys_joined(
-            clean_text(fields.get(name) or ""), MAX_KEYS_PER_FIELD
-        )
+        text = fields.get(name) or ""
+        keys = known_keys.get(text)
+        folded[name], exact[name] = keys if keys is not None else field_keys(text)
     return SearchDocument(article_id, folded, exact, facets or Facets())

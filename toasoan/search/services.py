@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from django.db import transaction
@@ -45,8 +45,12 @@ def article_facets(article: Article) -> Facets:
     )
 
 
-def article_document(article: Article):
-    return build_document(article.pk, article_fields(article), article_facets(article))
+def article_document(
+    article: Article, known_keys: Mapping[str, tuple[str, str]] | None = None
+):
+    return build_document(
+        article.pk, article_fields(article), article_facets(article), known_keys
+    )
 
 
 def index_article(article: Article) -> None:
@@ -57,9 +61,12 @@ def index_article(article: Article) -> None:
     get_backend().upsert(article_document(article))
 
 
-def index_articles(articles: list[Article]) -> None:
-    """``index_article`` for many new, live articles at once."""
-    get_backend().upsert_many([article_document(a) for a in articles])
+def index_articles(
+    articles: list[Article], known_keys: Mapping[str, tuple[str, str]] | None = None
+) -> None:
+    """``index_article`` for many new, live articles at once, none of them in
+    the index yet; ``known_keys`` as ``build_document`` takes them."""
+    get_backend().add_many([article_document(a, known_keys) for a in articles])
 
 
 def remove_article(article_id: int) -> None:

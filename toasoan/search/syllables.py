@@ -28,6 +28,8 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _LOOKALIKES = str.maketrans(
     {"Ð": "Đ", "ð": "đ", "’": "'", "ʼ": "'", "‘": "'", "`": "'"}
 )
+# Translating looks up every character; most texts hold no look-alike at all.
+_ANY_LOOKALIKE = re.compile(f"[{re.escape(''.join(map(chr, _LOOKALIKES)))}]")
 
 TONE_MARKS = {"\u0301": 1, "\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
 # Vowel marks, numbered as VNI types them: â ê ô = 6, ơ ư = 7, ă = 8.
@@ -46,7 +48,9 @@ def clean_text(text: str) -> str:
     """NFC text with odd spaces made plain, look-alikes fixed, invisible characters
     resolved: removed inside a syllable ("Nguy\u200bễn"), a space between two
     ("Hà\u200bNội")."""
-    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
+    text = unicodedata.normalize("NFC", text)
+    if _ANY_LOOKALIKE.search(text):
+        text = text.translate(_LOOKALIKES)
     text = _SPACES.sub(" ", text)
     if any(ch in text for ch in _INVISIBLE):
         text = re.sub(f"[{_INVISIBLE}]+", _join_or_split, text)
@@ -94,11 +98,15 @@ def syllable_keys_joined(text: str, limit: int) -> tuple[str, str]:
     ``Syllable`` for each (an archive import indexes hundreds of articles a
     second)."""
     keyed = list(map(_word_keys, _WORD.findall(text)))
-    if sum(count for count, _, _ in keyed) > limit:
-        folded = " ".join(f for _, f, _ in keyed).split()[:limit]
-        exact = " ".join(e for _, _, e in keyed).split()[:limit]
-        return " ".join(folded), " ".join(exact)
-    return " ".join(f for _, f, _ in keyed), " ".join(e for _, _, e in keyed)
+    if not keyed:
+        return "", ""
+    counts, folded, exact = zip(*keyed, strict=True)
+    if sum(counts) > limit:
+        return (
+            " ".join(" ".join(folded).split()[:limit]),
+            " ".join(" ".join(exact).split()[:limit]),
+        )
+    return " ".join(folded), " ".join(exact)
 
 
 @lru_cache(maxsize=200_000)

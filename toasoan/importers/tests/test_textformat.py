@@ -4,11 +4,13 @@ from datetime import datetime
 
 import pytest
 
+from toasoan.importers.legacy_encodings import _oddness
 from toasoan.importers.textformat import (
     TextArticleError,
     decode_article_bytes,
     legacy_id_from_filename,
     parse_text_article,
+    repair_text,
 )
 
 ARTICLE = """Hội nghị tổng kết năm
@@ -110,3 +112,25 @@ def test_text_is_normalised_to_nfc():
 def test_legacy_id_comes_from_the_file_name():
     assert legacy_id_from_filename("article-47082") == 47082
     assert legacy_id_from_filename("tin-moi") is None
+
+
+@pytest.mark.parametrize(
+    "text, repaired",
+    [
+        ("tỉnhThái Bình.Sáng nay", "tỉnh Thái Bình. Sáng nay"),
+        ("iPhone và TikTok", "iPhone và TikTok"),
+        ("TP.HCM, 11.364", "TP.HCM, 11.364"),
+        (".Sáng", ".Sáng"),
+        ("a中Bình", "a中 Bình"),  # a letter without case before the capital
+        ("x𝐀 tỉnhThái", "x𝐀 tỉnh Thái"),  # beyond the Basic Multilingual Plane
+        ("𝐚.Bình", "𝐚. Bình"),
+    ],
+)
+def test_glued_words_and_sentences_are_parted(text, repaired):
+    assert repair_text(text) == repaired
+
+
+def test_oddness_counts_only_letters_foreign_to_vietnamese():
+    assert _oddness("Hà Nội “mới” – 2019…") == 0.0
+    assert _oddness("Hµ Néi") == 1 / 5
+    assert _oddness("") == 0.0
