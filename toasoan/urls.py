@@ -55,19 +55,21 @@ urlpatterns += i18n_patterns(
     ),
     path("bai-viet/<int:pk>/", news_views.article_by_id, name="article_by_id"),
     path("bai-viet/<int:pk>/in/", news_views.article_print, name="article_print"),
-    path("tu-khoa/<str:slug>/", news_views.keyword_detail, name="keyword"),
-    path("tac-gia/<str:slug>/", news_views.author_detail, name="author"),
+    # Keyword and author addresses take slugs only: anything else (a NUL byte)
+    # reached the database, which PostgreSQL refuses with an error, a 500.
+    path("tu-khoa/<slug:slug>/", news_views.keyword_detail, name="keyword"),
+    path("tac-gia/<slug:slug>/", news_views.author_detail, name="author"),
     path("video/", news_views.video_news, name="video_news"),
     # Feeds: "rss" or "atom" after the edition, a keyword or an author (a
     # section's are routes of its page: <section>/rss/).
     re_path(r"^(?P<format_name>rss|atom)/$", feed_views.edition_feed, name="feed"),
     re_path(
-        r"^tu-khoa/(?P<slug>[^/]+)/(?P<format_name>rss|atom)/$",
+        r"^tu-khoa/(?P<slug>[-a-zA-Z0-9_]+)/(?P<format_name>rss|atom)/$",
         feed_views.keyword_feed,
         name="keyword_feed",
     ),
     re_path(
-        r"^tac-gia/(?P<slug>[^/]+)/(?P<format_name>rss|atom)/$",
+        r"^tac-gia/(?P<slug>[-a-zA-Z0-9_]+)/(?P<format_name>rss|atom)/$",
         feed_views.author_feed,
         name="author_feed",
     ),

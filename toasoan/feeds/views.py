@@ -24,6 +24,7 @@ from django.utils.http import parse_http_date_safe, quote_etag
 from wagtail.rich_text import expand_db_html
 
 from toasoan.core.models import PressSettings
+from toasoan.core.richtext import xml_text
 from toasoan.feeds.generators import FullTextAtomFeed, FullTextRssFeed
 from toasoan.news.models import Article, Author, Byline, Keyword
 from toasoan.news.services import listing_version
@@ -56,6 +57,17 @@ class ArticleFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         return self.scope
+
+    def get_feed(self, obj, request):
+        # Text typed or imported may hold characters XML cannot (a vertical tab
+        # pasted from Word): Django's writer raises on them, failing the feed.
+        feed = super().get_feed(obj, request)
+        feed.feed = {name: _xml_safe(value) for name, value in feed.feed.items()}
+        feed.items = [
+            {name: _xml_safe(value) for name, value in item.items()}
+            for item in feed.items
+        ]
+        return feed
 
     def title(self, scope):
         return f"{scope.title} – {self.outlet}" if scope.title else self.outlet
@@ -124,6 +136,14 @@ class ArticleFeed(Feed):
         url = file.url if "://" in file.url else self.base_url + file.url
         kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         return Enclosure(url, str(size), kind)
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(part) for part in value]
+    return value
 
 
 def serve_feed(request, format_name: str, scope_of) -> HttpResponse:

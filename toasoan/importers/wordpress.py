@@ -25,7 +25,14 @@ from wagtail.images import get_image_model
 from toasoan.core.richtext import sanitize_rich_text
 from toasoan.core.vietnamese import normalize_text, slugify_vi
 from toasoan.importers.wxr import WxrExport, WxrItem, read_wxr, view_count
-from toasoan.news.models import Article, Author, Byline, HomePage, SectionPage
+from toasoan.news.models import (
+    Article,
+    Author,
+    Byline,
+    HomePage,
+    SectionPage,
+    person_slug,
+)
 
 ARTICLE_TYPES = {"post"}
 PUBLIC = "publish"
@@ -211,7 +218,7 @@ def _save_post(item, export, sections, images, summary, key) -> bool:
         normalize_text(author.display_name if author else item.creator) or "WordPress"
     )
     profile = Author.objects.filter(
-        slug=slugify_vi(name)
+        slug=person_slug(name, max_length=120)
     ).first() or Author.objects.create(name=name)
     article.bylines = [Byline(author=profile, sort_order=0)]
     article.keywords.set([normalize_text(t) for t in item.tags])

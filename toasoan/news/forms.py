@@ -10,8 +10,30 @@ SCHEDULE_SLACK = timedelta(minutes=1)
 
 
 class ArticleForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.body_unreadable = False
+        if "body" in self.fields:
+            widget = self.fields["body"].widget
+            read = widget.value_from_datadict
+
+            def value_from_datadict(data, files, name):
+                # The editor posts its JSON; anything else (a hand-made request)
+                # made Wagtail's converter raise: a 500 instead of a form error.
+                try:
+                    return read(data, files, name)
+                except ValueError:
+                    self.body_unreadable = True
+                    return None
+
+            widget.value_from_datadict = value_from_datadict
+
     def clean(self):
         cleaned = super().clean()
+        if self.body_unreadable:
+            self.add_error(
+                "body", "Nội dung gửi lên không đọc được. / The body could not be read."
+            )
         go_live_at = cleaned.get("go_live_at")
         if (
             go_live_at

@@ -8,6 +8,8 @@ locales. A section with 500,000 articles is then one indexed foreign key, not
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -120,6 +122,18 @@ class SectionPage(RoutablePageMixin, Page):
         return section_feed(request, self, format_name)
 
 
+def person_slug(name: str, max_length: int = 80) -> str:
+    """The author page slug for a name. A name with no Latin letter or digit
+    ("王小明", or only punctuation) folds to nothing, and an empty slug has no
+    URL: every page naming that author failed. Such a name gets a slug of its own,
+    the same each time."""
+    slug = slugify_vi(name, max_length=max_length)
+    if slug:
+        return slug
+    digest = hashlib.sha1(normalize_text(name).strip().encode()).hexdigest()[:12]
+    return f"tac-gia-{digest}"
+
+
 class Author(models.Model):
     """A staff profile: a reporter or editor with a page listing their work."""
 
@@ -156,7 +170,7 @@ class Author(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify_vi(self.name, max_length=120)
+            self.slug = person_slug(self.name, max_length=120)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -568,7 +582,7 @@ class Byline(Orderable):
             raise ValidationError(_("Chọn một tác giả hoặc nhập tên tác giả."))
 
     def save(self, *args, **kwargs):
-        self.name_slug = self.author.slug if self.author_id else slugify_vi(self.name)
+        self.name_slug = self.author.slug if self.author_id else person_slug(self.name)
         super().save(*args, **kwargs)
 
     @property
@@ -577,7 +591,7 @@ class Byline(Orderable):
 
     @property
     def slug(self) -> str:
-        return self.author.slug if self.author_id else slugify_vi(self.name)
+        return self.author.slug if self.author_id else person_slug(self.name)
 
     def get_absolute_url(self) -> str:
         return reverse("author", kwargs={"slug": self.slug})

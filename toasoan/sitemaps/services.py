@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Page
 
+from toasoan.core.richtext import xml_text
 from toasoan.news.models import Article, HomePage, SectionPage
 
 ARTICLES_PER_SITEMAP = 50_000
@@ -36,7 +37,9 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def element(name: str, text: str) -> str:
-    return f"<{name}>{escape(text)}</{name}>"
+    # A title may hold characters XML cannot (a pasted vertical tab): left in,
+    # the whole sitemap would be refused.
+    return f"<{name}>{escape(xml_text(text))}</{name}>"
 
 
 def w3c_datetime(value: datetime) -> str:
