@@ -680,9 +680,13 @@ def _references(instance) -> Iterator[tuple[int, str, str, str]]:
         yield from ReferenceIndex._extract_references_from_object(instance)
         return
     foreign_keys, extractors, relations = plan
-    for name, attname, target_type in foreign_keys:
+    for name, attname, target_model in foreign_keys:
         value = getattr(instance, attname)
         if value is not None:
+            # Asked each time (Django caches it): a content type's id is the
+            # database's, and a cached plan may outlive it (a flushed test
+            # database recreates them under new ids).
+            target_type = ReferenceIndex._get_base_content_type(target_model).id
             yield target_type, str(value), name, name
     for field in extractors:
         value = field.value_from_object(instance)
@@ -709,9 +713,9 @@ def _references(instance) -> Iterator[tuple[int, str, str, str]]:
 
 @functools.cache
 def _reference_plan(model):
-    """(foreign keys with their targets' content type ids, fields that find
-    references in their value, child relations) as Wagtail looks at them; None
-    for a model with a generic foreign key."""
+    """(foreign keys with their target models, fields that find references in
+    their value, child relations) as Wagtail looks at them; None for a model
+    with a generic foreign key."""
     foreign_keys, extractors = [], []
     for field in model._meta.get_fields():
         if field.is_relation and field.many_to_one:
@@ -722,8 +726,7 @@ def _reference_plan(model):
                 or getattr(field.related_model, "wagtail_reference_index_ignore", False)
                 or isinstance(field, ParentalKey | GenericRel)
             ):
-                target = ReferenceIndex._get_base_content_type(field.related_model)
-                foreign_keys.append((field.name, field.attname, target.id))
+                foreign_keys.append((field.name, field.attname, field.related_model))
         if hasattr(field, "extract_references"):
             extractors.append(field)
     relations = []
