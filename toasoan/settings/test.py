@@ -9,11 +9,15 @@ from .base import *  # noqa: F403
 SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="toasoan-test-media-"))  # noqa: F405
-VIEWS_QUEUE_DIR = MEDIA_ROOT / "views"
+# Everything a run writes (uploads, renditions, video work folders, queued
+# views) in a folder of its own, removed at the end: the SQLite and PostgreSQL
+# passes run at the same time and must never share a file.
+DATA_DIR = Path(tempfile.mkdtemp(prefix="toasoan-test-"))  # noqa: F405
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT.mkdir()
+VIEWS_QUEUE_DIR = DATA_DIR / "views"
 VIEWS_REDIS_URL = None  # tests that want Redis ask for it (REDIS_TEST_URL)
-# Uploaded files, renditions and queued views made by the tests go at the end.
-atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

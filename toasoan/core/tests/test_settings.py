@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Each test starts Django in a process of its own, on SQLite or on nothing.
+pytestmark = pytest.mark.sqlite_pass_only
+
 ROOT = Path(__file__).resolve().parents[3]
 SETUP = "import django; django.setup(); "
 

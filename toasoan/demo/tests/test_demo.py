@@ -59,6 +59,7 @@ def _run(*args, env):
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_pass_only
 def test_commands_from_a_fresh_data_folder(tmp_path, seed_article_path):
     """migrate, load-demo twice, then import-text with a bad file: as make run does."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
