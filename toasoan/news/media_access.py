@@ -29,6 +29,8 @@ def reader_may_fetch(name: str, user=None) -> bool:
     a file nothing accounts for is no reader's business either."""
     if "\x00" in name or len(name) > MAX_NAME:
         return False  # no stored name (PostgreSQL would refuse the NUL)
+    if name.startswith("/") or ".." in name.split("/"):
+        return False  # outside media storage (its lookups would raise)
     if user is not None and user.is_authenticated:
         if user.has_perm("wagtailadmin.access_admin"):
             return True

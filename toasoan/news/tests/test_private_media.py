@@ -162,6 +162,7 @@ def test_nginx_asks_and_gets_204_or_403(client, make_article, make_image):
         "/",
         "/media/",
         "/media/../toasoan/settings/base.py",
+        "/media/../README.md",
         "/media/%2e%2e/%2e%2e/etc/passwd",
         "/static/css/site.css",
         "/media/" + "a" * 10_000,
