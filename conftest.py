@@ -122,38 +122,42 @@ def section(make_section):
     return make_section("Thời sự", legacy_id=46)
 
 
-@pytest.fixture
-def make_article(section):
+def create_article(
+    section, title: str, *, authors=("Cao Biền",), keywords=(), publish=True, **fields
+):
+    """An article as the admin makes one: saved, a revision, published unless
+    ``publish`` is false. ``authors`` are names (free-text bylines) or Author
+    profiles. For module-scoped data, where the make_article fixture cannot go."""
     from toasoan.news.models import Article, Byline
 
+    article = Article(title=title, section=section, **fields)
+    article.bylines = [
+        Byline(name=a, sort_order=n)
+        if isinstance(a, str)
+        else Byline(author=a, sort_order=n)
+        for n, a in enumerate(authors)
+    ]
+    article.keywords.set(list(keywords))
+    article.live = False
+    article.save()
+    revision = article.save_revision(clean=False)
+    if publish:
+        revision.publish()
+        article.refresh_from_db()
+    return article
+
+
+@pytest.fixture
+def make_article(section):
     counter = iter(range(1, 10**6))
 
-    def make(
-        title=None,
-        *,
-        section=section,
-        authors=("Cao Biền",),
-        keywords=(),
-        publish=True,
-        **fields,
-    ):
+    def make(title=None, *, section=section, **fields):
         n = next(counter)
         fields.setdefault("published_at", vn_time(2026, 11, 1, 8, 0))
         fields.setdefault("lead", f"Sapo của bài {n}.")
         fields.setdefault("body", f"<p>Nội dung bài {n}.</p>")
         fields.setdefault("locale", section.locale)
-        article = Article(title=title or f"Bài viết số {n}", section=section, **fields)
-        article.bylines = [
-            Byline(name=name, sort_order=order) for order, name in enumerate(authors)
-        ]
-        article.keywords.set(list(keywords))
-        article.live = False
-        article.save()
-        revision = article.save_revision(clean=False)
-        if publish:
-            revision.publish()
-            article.refresh_from_db()
-        return article
+        return create_article(section, title or f"Bài viết số {n}", **fields)
 
     return make
 

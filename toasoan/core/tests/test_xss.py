@@ -36,7 +36,7 @@ from django.utils import timezone
 from lxml import etree
 from wagtail.rich_text import expand_db_html
 
-from conftest import _rebuild_site_after_flush, draftail, formsets
+from conftest import _rebuild_site_after_flush, create_article, draftail, formsets
 from toasoan.core.tests.test_browser_csp import WATCH_VIOLATIONS
 from toasoan.core.tests.xss_corpus import PAYLOADS, chunks, everything
 
@@ -204,25 +204,10 @@ def _ready_video(title: str):
     return video
 
 
-def _article(section, title: str, *, authors=(), keywords=(), publish=True, **fields):
-    from toasoan.news.models import Article, Byline
-
+def _article(section, title: str, *, authors=(), **fields):
     fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
-    article = Article(title=title, section=section, locale=section.locale, **fields)
-    article.bylines = [
-        Byline(author=a, sort_order=n)
-        if not isinstance(a, str)
-        else Byline(name=a, sort_order=n)
-        for n, a in enumerate(authors or ("Cao Biền",))
-    ]
-    article.keywords.set(list(keywords))
-    article.live = False
-    article.save()
-    revision = article.save_revision(clean=False)
-    if publish:
-        revision.publish()
-        article.refresh_from_db()
-    return article
+    fields.setdefault("locale", section.locale)
+    return create_article(section, title, authors=authors or ("Cao Biền",), **fields)
 
 
 def _section(parent, title: str, slug: str, **fields):
