@@ -285,3 +285,41 @@ def test_kill_9_of_the_web_server_loses_no_acknowledged_view(
         time.sleep(1.1)
     assert acknowledged == 40
     assert total_views() - before == 40
+
+
+def test_a_graceful_stop_of_the_worker_adds_every_queued_view(
+    site_in_its_own_process,
+):
+    """Views queued just before a SIGTERM (a deploy, a reboot) are in the
+    totals when the worker has stopped, not left for its next start."""
+    site = site_in_its_own_process
+    made = site.run("shell", "--no-imports", "-c", NEW_SECTION)
+    assert made.returncode == 0, made.stderr
+    archive = site.data_dir / "archive"
+    archive.mkdir()
+    (archive / "article-1.txt").write_text(
+        "Mùa lúa Thái Bình\n\nThứ 6, 26.07.2019 | 17:30:59\n\nNông dân thu hoạch.\n",
+        encoding="utf-8",
+    )
+    site.run("import-text", str(archive), check=True)
+    worker = subprocess.Popen(
+        site.command("worker", "--interval", "0.2"),
+        env={**site.env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    worker.stdout.readline()  # it listens for SIGTERM from here on
+    time.sleep(1)
+    # What the beacon writes (audience.recording.append_view), 25 readers.
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0).isoformat()
+    queue = site.data_dir / "views" / "current.log"
+    queue.parent.mkdir(exist_ok=True)
+    with queue.open("a", encoding="utf-8") as lines:
+        lines.write(f"1\t{hour}\n" * 25)
+    worker.send_signal(signal.SIGTERM)
+    _, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
+    assert site.count("select view_count from news_article where id = 1") == 25
+    queued = (site.data_dir / "views").glob("*.log")
+    assert [p.name for p in queued if p.stat().st_size] == []

@@ -14,7 +14,11 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from toasoan.audience.flushing import flush_views, forget_added_batches
+from toasoan.audience.flushing import (
+    SETTLE_SECONDS,
+    flush_views,
+    forget_added_batches,
+)
 from toasoan.audience.most_read import refresh_most_read
 from toasoan.audience.recording import forget_old_secrets
 from toasoan.newsroom.scheduling import publish_due
@@ -70,7 +74,13 @@ class Command(BaseCommand):
                 time.sleep(min(0.5, interval))
         videos_stop.set()
         if stopping:
-            self.duty("views", flush_views)  # a graceful stop leaves nothing queued
+            # A graceful stop leaves nothing queued. A round adds the batches
+            # taken by the round before and takes the current one; that one is
+            # added once it has settled (a web process may still be writing to
+            # it), so wait and add it too.
+            self.duty("views", flush_views)
+            time.sleep(SETTLE_SECONDS)
+            self.duty("views", flush_views)
 
     def video_jobs(self, stop: threading.Event) -> None:
         """The video thread: a job when one waits, else a look every round. A job
