@@ -10,28 +10,16 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.utils.translation import gettext as _
 
 from toasoan.archives import format as fmt
+from toasoan.core.staging import StagedFile
 
 
 class MediaConflict(Exception):
     """The storage has another file where one must go; the message is for
     people."""
-
-
-class _StagedFile(File):
-    """A file already in the staging folder: FileSystemStorage moves it into
-    place with a rename (whole or not at all); other storages read it."""
-
-    def __init__(self, handle, path: Path):
-        super().__init__(handle, name=path.name)
-        self._staged = path
-
-    def temporary_file_path(self) -> str:
-        return str(self._staged)
 
 
 def stored_digest(storage, name: str) -> str:
@@ -86,7 +74,7 @@ class MediaWriter:
         staged = self._stage(name, entry)
         try:
             with open(staged, "rb") as handle:
-                stored = storage.save(target, _StagedFile(handle, staged))
+                stored = storage.save(target, StagedFile(handle, staged))
         finally:
             staged.unlink(missing_ok=True)
         self.written.append((storage, stored))

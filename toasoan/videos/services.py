@@ -36,6 +36,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from toasoan.core.staging import StagedFile
 from toasoan.core.vietnamese import slugify_vi
 from toasoan.videos.models import Video, VideoStatus
 from toasoan.videos.probing import VideoProbe, VideoRejected, probe_video
@@ -210,21 +211,9 @@ def _stage(chunks: Iterable[bytes], folder: Path) -> Path:
     return Path(staged.name)
 
 
-class _StagedFile(File):
-    """A whole file in the staging folder: FileSystemStorage moves it into
-    place (file_move_safe renames within a disk) instead of copying it."""
-
-    def __init__(self, handle, path: Path):
-        super().__init__(handle, name=path.name)
-        self._staged = path
-
-    def temporary_file_path(self) -> str:
-        return str(self._staged)
-
-
 def _put(name: str, path: Path, *, staged: bool) -> str:
     with path.open("rb") as handle:
-        content = _StagedFile(handle, path) if staged else File(handle)
+        content = StagedFile(handle, path) if staged else File(handle)
         return default_storage.save(name, content)
 
 
