@@ -4,7 +4,7 @@ article's, and an upload nothing public uses answer 404 to readers however
 well their address is guessed (upload names are camera names, video folders are
 numbered); staff with admin access fetch everything, for previews.
 
-Embedded mode asks `reader_may_fetch` for every media request (views.media);
+Embedded mode asks `fetch_rights` for every media request (views.media);
 in production nginx asks the same question through `auth_request`
 (README, "Private media")."""
 
@@ -23,17 +23,33 @@ from toasoan.videos.models import Video
 MAX_NAME = 1024
 
 
-def reader_may_fetch(name: str, user=None) -> bool:
+def fetch_rights(name: str, user=None) -> tuple[bool, bool]:
+    """(may ``user`` fetch it, may anyone): staff with admin access fetch
+    every stored file, readers what reader_may_fetch allows."""
+    if not _could_be_stored(name):
+        return False, False
+    public = reader_may_fetch(name)
+    staff = (
+        user is not None
+        and user.is_authenticated
+        and user.has_perm("wagtailadmin.access_admin")
+    )
+    return public or staff, public
+
+
+def _could_be_stored(name: str) -> bool:
+    if "\x00" in name or len(name) > MAX_NAME:
+        return False  # no stored name (PostgreSQL would refuse the NUL)
+    # Outside media storage (its lookups would raise).
+    return not (name.startswith("/") or ".." in name.split("/"))
+
+
+def reader_may_fetch(name: str) -> bool:
     """``name`` is the file's name in media storage (``images/x.fill-80x80.jpg``).
     Anything that is not a known picture or video of public content is refused:
     a file nothing accounts for is no reader's business either."""
-    if "\x00" in name or len(name) > MAX_NAME:
-        return False  # no stored name (PostgreSQL would refuse the NUL)
-    if name.startswith("/") or ".." in name.split("/"):
-        return False  # outside media storage (its lookups would raise)
-    if user is not None and user.is_authenticated:
-        if user.has_perm("wagtailadmin.access_admin"):
-            return True
+    if not _could_be_stored(name):
+        return False
     Image = get_image_model()
     image = Image.objects.filter(file=name).first()
     if image is None:

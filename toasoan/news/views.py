@@ -12,7 +12,7 @@ from wagtail.models import Locale
 
 from toasoan.core.media import cache_control, serve_media
 from toasoan.core.models import PressSettings
-from toasoan.news.media_access import reader_may_fetch
+from toasoan.news.media_access import fetch_rights
 from toasoan.news.metadata import article_metadata
 from toasoan.news.models import Article, Author, Byline, Keyword
 from toasoan.news.services import paginate_articles, related_articles
@@ -153,8 +153,8 @@ def media(request, path: str):
     """Uploaded media in embedded mode (core/media.py), for readers only what
     public content shows (media_access.py); staff also get the rest, marked so
     that no shared cache keeps it."""
-    public = reader_may_fetch(path)
-    if not public and not reader_may_fetch(path, request.user):
+    allowed, public = fetch_rights(path, request.user)
+    if not allowed:
         raise Http404("Không có tệp này / no such file")
     return serve_media(request, path, public=public)
 
@@ -167,9 +167,8 @@ def media_access(request):
     uri = urlsplit(request.headers.get("X-Original-URI", "")).path
     name = unquote(uri).removeprefix(settings.MEDIA_URL)
     public = allowed = False
-    if name != unquote(uri) and ".." not in name.split("/"):
-        public = reader_may_fetch(name)
-        allowed = public or reader_may_fetch(name, request.user)
+    if name != unquote(uri):  # under MEDIA_URL
+        allowed, public = fetch_rights(name, request.user)
     response = HttpResponse(status=204 if allowed else 403)
     response["Cache-Control"] = "private, no-store"  # the answer itself
     if allowed:
