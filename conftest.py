@@ -23,14 +23,16 @@ def vn_time(*args) -> datetime:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from toasoan.audience.recording import forget_in_memory_state
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     forget_in_memory_state()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     forget_in_memory_state()
 
 

@@ -209,10 +209,12 @@ def _check_empty() -> None:
 def _refresh_caches() -> None:
     from toasoan.core.site_chrome import bump_site_chrome_version
     from toasoan.news.services import refresh_listings
+    from toasoan.pagecache.purge import purge_site
 
     Site.clear_site_root_paths_cache()
     bump_site_chrome_version()
     refresh_listings()
+    purge_site()
 
 
 def _value_in(value, kind: str):

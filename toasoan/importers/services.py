@@ -47,6 +47,7 @@ from toasoan.news.models import (
     SectionPage,
 )
 from toasoan.news.services import refresh_listings
+from toasoan.pagecache.purge import purge_site
 from toasoan.search.documents import field_keys, html_to_text
 from toasoan.search.services import index_articles
 from toasoan.videos.models import Video
@@ -474,6 +475,7 @@ def create_published_articles(
         known_keys.update(item.search_keys)
     index_articles(articles, known_keys)
     refresh_listings()
+    purge_site()  # new articles on home and section pages
     return articles
 
 

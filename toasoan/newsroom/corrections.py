@@ -12,6 +12,7 @@ from wagtail.log_actions import log
 
 from toasoan.news.models import Article
 from toasoan.news.services import refresh_listings
+from toasoan.pagecache.purge import purge_article
 from toasoan.search.services import index_article, remove_article
 
 MAX_REASON = 2_000
@@ -54,6 +55,7 @@ def withdraw_article(article: Article, user, reason: str) -> Article:
         article.refresh_from_db(fields=["withdrawn_at", "withdrawal_reason"])
         log(article, "toasoan.withdraw", user=user, data={"reason": reason})
         remove_article(article.pk)
+        purge_article(article)
     refresh_listings()
     return article
 
@@ -68,6 +70,7 @@ def restore_article(article: Article, user) -> Article:
         article.refresh_from_db()
         log(article, "toasoan.restore", user=user)
         index_article(article)
+        purge_article(article)
     refresh_listings()
     return article
 

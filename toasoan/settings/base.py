@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "toasoan.feeds",
     "toasoan.api",
     "toasoan.reports",
+    "toasoan.pagecache",
     "toasoan.accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -62,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "toasoan.core.csp.ContentSecurityPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Reader pages for readers without a session, before anything reads the
+    # session or the database (toasoan/pagecache).
+    "toasoan.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,8 +144,34 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 1_000_000},
-        }
+        },
+        # Reader pages (toasoan/pagecache): some 50 KB each, so a bound of their
+        # own: 2,000 pages is at most about 100 MB.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 2_000},
+        },
     }
+
+# The page cache (toasoan/pagecache): how long a reader page may be kept (by us,
+# nginx or a CDN) when nothing is published; a publish purges it at once. Short,
+# because a page shows its view count and most-read lists, which change without a
+# publish: a hot article is still rendered once per interval, not per reader.
+# 0 turns it off.
+TOASOAN_PAGE_CACHE_SECONDS = int(os.environ.get("TOASOAN_PAGE_CACHE_SECONDS", 5))
+TOASOAN_PAGE_CACHE_ALIAS = "default" if os.environ.get("REDIS_URL") else "pages"
+# The nginx (or other caching proxy) in front, asked for each changed page anew on
+# a publish: base URLs such as http://127.0.0.1:8080, and the secret that lets
+# such a request through the proxy's cache (docs/operations.md).
+TOASOAN_PAGE_CACHE_REFRESH_URLS = [
+    url.strip()
+    for url in os.environ.get("TOASOAN_PAGE_CACHE_REFRESH_URLS", "").split(",")
+    if url.strip()
+]
+TOASOAN_PAGE_CACHE_REFRESH_SECRET = os.environ.get(
+    "TOASOAN_PAGE_CACHE_REFRESH_SECRET", ""
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

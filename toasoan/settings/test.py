@@ -30,6 +30,11 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 1_000_000},  # as base.py: the view counter needs it
-    }
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+    },
 }
+TOASOAN_PAGE_CACHE_ALIAS = "pages"
 TOASOAN_SERVE_MEDIA = True

@@ -12,7 +12,8 @@ from PIL import Image as PILImage
 from conftest import vn_time
 from toasoan.core.models import PressSettings
 from toasoan.news.metadata import iso_duration
-from toasoan.news.models import Article, Author, Byline
+from toasoan.news.models import Author, Byline
+from toasoan.newsroom.corrections import withdraw_article
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +162,9 @@ def test_list_pages_have_canonical_urls_with_their_page_number(client, make_arti
         assert page.xpath("//meta[@property='og:url']/@content") == [canonical]
 
 
-def test_print_view_shows_the_article_alone_and_is_not_indexed(client, make_article):
+def test_print_view_shows_the_article_alone_and_is_not_indexed(
+    client, make_article, admin_user
+):
     article = make_article(
         "Hội nghị sơ kết", body="<p>Đồng chí Bùi Văn Khánh chủ trì.</p>",
         correction_note="Sửa chức danh.", corrected_at=timezone.now(),
@@ -177,7 +180,7 @@ def test_print_view_shows_the_article_alone_and_is_not_indexed(client, make_arti
     assert "Sửa chức danh." in printed.cssselect(".print-correction")[0].text_content()
     assert printed.xpath("//meta[@name='robots']/@content") == ["noindex"]
     assert not printed.cssselect("nav, .menu, form")
-    Article.objects.filter(pk=article.pk).update(withdrawn_at=timezone.now())
+    withdraw_article(article, admin_user, "Sai chức danh")
     assert client.get(f"/bai-viet/{article.pk}/in/").status_code == 404
     future = make_article(published_at=timezone.now() + timedelta(days=1))
     assert client.get(f"/bai-viet/{future.pk}/in/").status_code == 404
