@@ -168,11 +168,14 @@ def hostnames() -> list[str]:
 def refresh_now(paths: list[str]) -> list[tuple[str, int | str]]:
     """Ask every proxy for every path on every site host; returns what each
     answered (status or error), for tests and logs."""
+    # Path by path, in the order given (the article, then home and sections):
+    # what readers open first is fresh first.
+    hosts = hostnames()
     jobs = [
         (proxy.rstrip("/"), host, path)
-        for proxy in settings.TOASOAN_PAGE_CACHE_REFRESH_URLS
-        for host in hostnames()
         for path in paths
+        for host in hosts
+        for proxy in settings.TOASOAN_PAGE_CACHE_REFRESH_URLS
     ]
     with ThreadPoolExecutor(REFRESH_THREADS) as pool:
         answers = list(pool.map(lambda job: _refresh_one(*job), jobs))

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "toasoan.api",
     "toasoan.reports",
     "toasoan.pagecache",
+    "toasoan.operations",
     "toasoan.accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",

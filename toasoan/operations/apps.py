@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    name = "toasoan.operations"
+    verbose_name = "Vận hành"
