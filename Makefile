@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean messages audit lock
+.PHONY: run prod test lint bench install clean messages audit lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ run: $(STAMP)
 	$(BIN)/python manage.py worker & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production stack on this machine (docs/operations.md): nginx, app servers and
+# the worker, configured by the environment (DATABASE_URL, REDIS_URL, SECRET_KEY...).
+prod: $(STAMP)
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-toasoan.settings.production} \
+		$(BIN)/python -m toasoan serve-production $(PROD_ARGS)
 
 # SQLite always; PostgreSQL as well when DATABASE_URL points at one (CI gives it).
 # The two passes run side by side (two cores; much of the suite waits on

@@ -44,6 +44,7 @@ def media_configuration(media_root: Path, cache_dir: Path) -> tuple[str, str]:
     text = (DEPLOY_DIR / "media.conf").read_text(encoding="utf-8")
     text = text.replace("/srv/toasoan/var/media/", str(media_root).rstrip("/") + "/")
     text = text.replace("/var/cache/nginx/media-access", str(cache_dir / "media"))
+    cache_dir.mkdir(parents=True, exist_ok=True)  # nginx makes only the last level
     lines = text.splitlines()
     http = "\n".join(line for line in lines if line.startswith("proxy_cache_path"))
     server = "\n".join(

@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
+from toasoan.operations.replicas import reading_for_a_reader
 from toasoan.pagecache import policy, store
 
 # Added again by the middleware outside this one on every response, so not kept.
@@ -37,7 +38,11 @@ class PageCacheMiddleware:
         if page is not None:
             return self.answer_from(page, request, hit=True)
         generation = store.current_generation()
-        response = self.get_response(request)
+        if refresh:
+            response = self.get_response(request)
+        else:
+            with reading_for_a_reader():
+                response = self.get_response(request)
         if not policy.response_may_be_kept(request, response):
             return response
         page = store.KeptPage(

@@ -112,6 +112,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Read replicas (PostgreSQL streaming replication): readers' page renders read
+# from them, everything else uses the primary (toasoan/operations/replicas.py).
+if os.environ.get("DATABASE_REPLICA_URLS"):
+    from toasoan.operations.replicas import replica_settings
+
+    DATABASES.update(
+        replica_settings(
+            os.environ["DATABASE_REPLICA_URLS"],
+            dj_database_url.parse,
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+            conn_health_checks=True,
+        )
+    )
+DATABASE_ROUTERS = ["toasoan.operations.replicas.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers go on while the importer or an editor writes.

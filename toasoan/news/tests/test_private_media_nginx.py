@@ -1,10 +1,9 @@
-"""The README's nginx configuration for private media, run by a real nginx in
-front of the test server: nginx sends public files itself (ranges, lifetimes,
+"""The nginx configuration for private media (deploy/nginx/media.conf), run by
+a real nginx in front of the test server: nginx sends public files itself (ranges, lifetimes,
 the sandbox headers) after asking /api/media-access, answers 404 for a draft's,
 lets staff through, and follows a publish or a withdrawal within a second."""
 
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -23,24 +22,9 @@ from django.test import Client
 
 from toasoan.newsroom.corrections import withdraw_article
 from toasoan.newsroom.roles import EDITOR_IN_CHIEF
+from toasoan.operations.stack import media_configuration
 
 pytestmark = pytest.mark.django_db(transaction=True)
-README = Path(__file__).resolve().parents[3] / "README.md"
-
-
-def documented_configuration() -> tuple[str, str]:
-    """The README's nginx block under "Private media": (http-level lines,
-    server-level lines)."""
-    text = README.read_text(encoding="utf-8")
-    section = text.split("### Private media", 1)[1]
-    block = re.search(r"```nginx\n(.*?)```", section, re.S).group(1)
-    http = "\n".join(
-        line for line in block.splitlines() if line.startswith("proxy_cache_path")
-    )
-    server = "\n".join(
-        line for line in block.splitlines() if not line.startswith("proxy_cache_path")
-    )
-    return http, server
 
 
 def _free_port() -> int:
@@ -57,10 +41,8 @@ def nginx(live_server, tmp_path):
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    http, server = documented_configuration()
-    media = str(settings.MEDIA_ROOT).rstrip("/") + "/"
-    http = http.replace("/var/cache/nginx/media-access", str(tmp_path / "cache"))
-    server = server.replace("/srv/toasoan/var/media/", media)
+    # deploy/nginx/media.conf, as the production configuration includes it.
+    http, server = media_configuration(Path(settings.MEDIA_ROOT), tmp_path / "cache")
     port = _free_port()
     upstream = live_server.url.removeprefix("http://")
     temp = "\n".join(
