@@ -6,6 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from wagtail.models import Locale
@@ -27,9 +28,14 @@ def current_locale() -> Locale:
 
 
 def article_detail(request, slug: str, pk: int):
+    # Bylines with their authors and the keywords in two queries, however many:
+    # a cold render's cost must not grow with them (pagecache/tests).
     article = get_object_or_404(
-        Article.objects.public().select_related(
-            "section", "featured_image", "video", "locale"
+        Article.objects.public()
+        .select_related("section", "featured_image", "video", "locale")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "keywords",
         ),
         pk=pk,
     )
