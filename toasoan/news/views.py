@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from wagtail.models import Locale
