@@ -8,12 +8,33 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.db import transaction
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from toasoan.videos.probing import VideoRejected
 
 
 class VideoForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The uploaded file's own name stands in when the editor types none.
+        if "original_filename" in self.fields:
+            self.fields["original_filename"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if not cleaned.get("original_filename"):
+            if upload:
+                cleaned["original_filename"] = Path(upload.name).name[:255]
+                self.instance.original_filename = cleaned["original_filename"]
+            elif not self.errors:  # a refused file has said why already
+                self.add_error(
+                    "original_filename",
+                    "Cần tệp video hoặc tên tệp gốc / give the file or its name",
+                )
+        return cleaned
+
     def clean_file(self):
         from toasoan.videos.services import check_upload, explain_write_failure
 
@@ -72,4 +93,24 @@ class VideoForm(WagtailAdminModelForm):
             if field in self.changed_data and self.cleaned_data.get(field)
         }
         probe = getattr(self, "probe", None) if "file" in uploads else None
-        return save_video(video, uploads, probe)
+        with transaction.atomic():  # the waiting record stays locked until saved
+            if video._state.adding and "file" in uploads:
+                video = self._record_waiting_for(video, uploads["file"].name)
+            return save_video(video, uploads, probe)
+
+    def _record_waiting_for(self, video, name: str):
+        """A new upload whose name an existing record is waiting for (an
+        imported article's 72619_OHAI1.mp4) goes to that record, so the
+        article shows it; otherwise the new record."""
+        from toasoan.videos.services import video_waiting_for
+
+        waiting = video_waiting_for(Path(name).name) or (
+            video_waiting_for(video.original_filename)
+            if video.original_filename
+            else None
+        )
+        if waiting is None:
+            return video
+        waiting.title = video.title or waiting.title
+        self.instance = waiting  # what the admin shows and logs from here on
+        return waiting

@@ -257,16 +257,25 @@ def _record_probe(video: Video, probe: VideoProbe) -> None:
     video.size_bytes = probe.size_bytes
 
 
+def video_waiting_for(name: str) -> Video | None:
+    """The record that names this file and has none yet (an imported article's
+    72619_OHAI1.mp4), locked for the caller's transaction; else None."""
+    return (
+        Video.objects.select_for_update()
+        .filter(original_filename__iexact=name, file="")
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
 def import_video_file(path: Path, article=None) -> Video:
     """Bulk ingestion from a playout folder: a record that already names this
     file (an imported article's 72619_OHAI1.mp4) gets it; otherwise a new one."""
     probe = check_upload(path, path.name)
     with transaction.atomic():
-        video = (
-            Video.objects.select_for_update()
-            .filter(original_filename__iexact=path.name, file="")
-            .first()
-        ) or Video(original_filename=path.name[:255], title=path.stem[:300])
+        video = video_waiting_for(path.name) or Video(
+            original_filename=path.name[:255], title=path.stem[:300]
+        )
         attach_file(video, path, path.name, probe)
         if article is not None:
             article.video = video

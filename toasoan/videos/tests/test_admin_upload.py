@@ -74,3 +74,47 @@ def test_a_failed_video_shows_its_reason_and_retry_queues_it(editor, video_file)
     assert response.status_code == 302
     video.refresh_from_db()
     assert video.status == VideoStatus.PENDING and video.failure_reason == ""
+
+
+def test_an_upload_named_as_an_imported_articles_video_goes_to_that_article(
+    editor, video_file, seed_article_path, section
+):
+    from toasoan.importers.services import import_text_article
+
+    article = import_text_article(seed_article_path, section).article
+    waiting = article.video
+    assert waiting.status == VideoStatus.MISSING
+    path = video_file("72619_OHAI1.mp4", extra=["-c:v", "libx264", "-c:a", "aac"])
+    # The editor picks the file and types nothing else: its name is enough.
+    response = editor.post(
+        ADD,
+        {"title": "", "original_filename": "",
+         "file": SimpleUploadedFile(path.name, path.read_bytes(), "video/mp4")},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Video.objects.count() == 1
+    waiting.refresh_from_db()
+    assert waiting.status == VideoStatus.PENDING and waiting.poster
+    assert waiting.original_filename == "72619_OHAI1.mp4"
+    assert waiting.file.name == "videos/originals/72619-ohai1.mp4"
+    page = lxml.html.fromstring(editor.get(article.get_absolute_url()).content)
+    notice = page.cssselect(".article__video .notice")[0].text_content()
+    assert "đang được xử lý" in notice
+    assert page.cssselect(".article__poster")[0].get("src") == waiting.poster.url
+
+
+def test_a_video_needs_a_file_or_the_name_of_one(editor, video_file):
+    response = editor.post(ADD, {"title": "Bản tin", "original_filename": ""})
+    assert response.status_code == 200
+    assert "Cần tệp video hoặc tên tệp gốc" in (
+        lxml.html.fromstring(response.content).text_content()
+    )
+    assert not Video.objects.exists()
+    path = video_file("phong-su.mov", extra=["-c:v", "libx264"])
+    response = editor.post(
+        ADD,
+        {"title": "Phóng sự", "original_filename": "",
+         "file": SimpleUploadedFile(path.name, path.read_bytes(), "video/quicktime")},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Video.objects.get().original_filename == "phong-su.mov"

@@ -1,6 +1,8 @@
 """News videos from upload to playback, with real files made by FFmpeg."""
 
 import io
+import shutil
+import subprocess
 import zipfile
 
 import av
@@ -148,6 +150,15 @@ def test_processing_makes_poster_faststart_mp4_and_an_hls_ladder(
         heights = sorted({s.codec_context.height for s in hls.streams.video})
         assert heights == [360, 720]
         assert hls.duration / 1_000_000 == pytest.approx(9, abs=0.5)
+    # And in ffprobe itself, where the system has FFmpeg (CI installs it).
+    if ffprobe := shutil.which("ffprobe"):
+        shown = subprocess.run(
+            [ffprobe, "-v", "error", "-show_entries", "stream=height",
+             "-of", "csv=p=0", master],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        assert not shown.stderr
+        assert sorted({int(height) for height in shown.stdout.split()}) == [360, 720]
     playlist = (
         default_storage.open(processed.hls_master.name.replace("master", "360p"))
         .read()
@@ -257,3 +268,15 @@ def test_the_video_section_lists_only_playable_videos(
     titles = [a.text_content().strip() for a in page.cssselect(".card__title a")]
     assert titles == [ready.title]
     assert page.cssselect("nav.menu a")[1].get("href") == "/video/"
+
+
+def test_a_ready_video_without_hls_plays_the_mp4(client, make_article, make_video):
+    # A video restored or processed before HLS existed: the MP4 is enough.
+    video = make_video()
+    Video.objects.filter(pk=video.pk).update(hls_master="")
+    article = make_article("Bản tin chỉ có MP4", video=video)
+    page = lxml.html.fromstring(client.get(article.get_absolute_url()).content)
+    [player] = page.cssselect(".article__video video")
+    assert [s.get("type") for s in player.cssselect("source")] == ["video/mp4"]
+    data = client.get(f"/api/v1/articles/{article.pk}").json()["video"]
+    assert data["hls"] is None and data["url"].endswith(".mp4")
