@@ -16,6 +16,17 @@ def article_deleting(sender, instance, **kwargs) -> None:
     purge(article_addresses(instance))
 
 
+def video_changed(sender, instance, created: bool = False, **kwargs) -> None:
+    """Processing done, captions added, a file attached: the pages that play it
+    change (its poster, the player, the video section)."""
+    if created:
+        return  # no article shows it yet
+    from toasoan.pagecache.purge import purge_article
+
+    for article in instance.articles.filter(live=True):
+        purge_article(article)
+
+
 def site_changed(sender=None, created: bool = False, **kwargs) -> None:
     if created and sender is not None and sender._meta.model_name == "presssettings":
         return  # a settings row made empty on first use changes nothing shown
@@ -38,3 +49,4 @@ def connect() -> None:
     page_unpublished.connect(site_changed)
     post_delete.connect(site_changed, sender="wagtailcore.Page")
     post_save.connect(site_changed, sender=PressSettings)
+    post_save.connect(video_changed, sender="videos.Video")
