@@ -245,7 +245,7 @@ class ArticleDetail(ArticleSummary):
                 "url": absolute(request, video.web_mp4.url) if video.is_ready else None,
                 "poster": absolute(request, video.poster.url) if video.poster else None,
                 "hls": absolute(request, video.hls_master.url)
-                if video.is_ready
+                if video.is_ready and video.hls_master
                 else None,
                 "status": video.status,
                 "title": video.title or article.title,
