@@ -72,12 +72,15 @@ def redis_server():
 @pytest.fixture
 def site_on(redis_server, settings, monkeypatch):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "toasoan.core.cache.ForgivingRedisCache",
             "LOCATION": redis_server.url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
     }
+    # Pages are kept in Redis too, as base.py does when REDIS_URL is set.
+    settings.TOASOAN_PAGE_CACHE_ALIAS = "default"
     settings.VIEWS_REDIS_URL = redis_server.url
     # Tried again after 0.2 s instead of 5, and queue files read at once.
     monkeypatch.setattr(forgiving, "RETRY_AFTER_SECONDS", 0.2)
