@@ -271,9 +271,12 @@ def parse_args() -> argparse.Namespace:
 def build_sections(archive: Archive) -> tuple[list, list[int]]:
     """The sections of SECTIONS under the home page, and cumulative weights for
     drawing one an article (the silent one is never drawn)."""
+    from wagtail.models import Locale
+
     from toasoan.news.models import HomePage
 
-    home = HomePage.objects.get()
+    # The Vietnamese edition's home: `migrate` makes the English one too.
+    home = HomePage.objects.get(locale=Locale.get_default())
     made = {}
     for title, slug, parent, _ in SECTIONS:
         made[slug] = add_section(made[parent] if parent else home, title, slug)

@@ -18,7 +18,7 @@ from toasoan.reports.periods import (
     quarter_of,
     year_of,
 )
-from toasoan.reports.services import KINDS, build_report
+from toasoan.reports.services import KINDS, build_report, edition_label
 from toasoan.reports.writers import render_report
 
 CONTENT_TYPES = {
@@ -82,7 +82,8 @@ def period_review(request):
             "error": error,
             "chosen": chosen,
             "choices": preset_choices(today),
-            "kinds": [(KINDS[k], n) for k, n in report.by_kind.items()],
+            "kinds": [(KINDS[k], n) for k, n in report.by_kind.items()]
+            + [(edition_label(lang), n) for lang, n in report.by_language],
             "video_minutes": round(report.summary.video_seconds / 60, 1),
             "mean_views": round(report.summary.mean_views, 1),
             "views_kinds": [(KINDS[k], n) for k, n in report.views_by_kind.items()],

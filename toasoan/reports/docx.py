@@ -16,7 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from toasoan.core.vietnamese import format_figure
 from toasoan.reports.charts import daily_chart
-from toasoan.reports.services import KINDS, Change, Report
+from toasoan.reports.services import KINDS, Change, Report, edition_label
 
 FONT = "Times New Roman"
 
@@ -188,7 +188,7 @@ def report_to_docx(report: Report, press, today: date) -> bytes:
         ["TT", "Loại", "Số tin, bài"],
         _numbered(
             [[KINDS[k], n] for k, n in report.by_kind.items()]
-            + [[f"Ấn bản {lang.lower()}", n] for lang, n in report.by_language]
+            + [[edition_label(lang), n] for lang, n in report.by_language]
         ),
     )
     _paragraph(document, "c) Theo tác giả", italic=True)
@@ -199,7 +199,9 @@ def report_to_docx(report: Report, press, today: date) -> bytes:
     _paragraph(
         document,
         f"Trong kỳ có {_number(summary.views)} lượt xem; mỗi tin, bài đăng trong kỳ "
-        f"được xem trung bình {_number(mean)} lượt (trung vị {_number(median)} lượt).",
+        f"được xem trung bình {_number(mean)} lượt (trung vị {_number(median)} lượt). "
+        f"Tin, bài viết được xem {_number(report.views_by_kind['text'])} lượt, tin, "
+        f"bài có video {_number(report.views_by_kind['video'])} lượt.",
     )
     _table(
         document, ["TT", "Chuyên mục", "Lượt xem"], _numbered(report.views_by_section)

@@ -39,6 +39,13 @@ LANGUAGE_NAMES = {
     "lo": "Tiếng Lào",
     "km": "Tiếng Khmer",
 }
+
+
+def edition_label(language: str) -> str:
+    """ "Tiếng Việt" → "Ấn bản tiếng Việt": the language's name keeps its capital."""
+    return f"Ấn bản {language[:1].lower()}{language[1:]}"
+
+
 KINDS = {
     "text": "Tin, bài viết",
     "video": "Tin, bài có video",

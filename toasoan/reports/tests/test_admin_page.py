@@ -40,6 +40,8 @@ def test_editor_in_chief_and_administrator_read_the_review(log_in_as, archive, g
     assert overview["Tin, bài đã đăng"] == "4"
     assert overview["Lượt xem trong kỳ"] == "220"
     assert len(page.cssselect("svg.views-chart")) == 2
+    cells = [td.text_content() for td in page.cssselect("td")]
+    assert "Ấn bản tiếng Việt" in cells and "Ấn bản tiếng Anh" in cells
     download = reader.get(PAGE, {"ky": "2019-H1", "format": "json"})
     assert download["Content-Disposition"] == (
         'attachment; filename="bao-cao-20190101-20190630.json"'

@@ -248,7 +248,9 @@ def test_word_document_is_an_administrative_report_that_libreoffice_opens(
         for p in paragraphs
     )
     assert any(
-        "Trong kỳ có 220 lượt xem" in p and "trung bình 45 lượt (trung vị 15 lượt)" in p
+        "Trong kỳ có 220 lượt xem" in p
+        and "trung bình 45 lượt (trung vị 15 lượt)" in p
+        and "Tin, bài viết được xem 70 lượt, tin, bài có video 150 lượt." in p
         for p in paragraphs
     )
     header = rows[0]
@@ -256,6 +258,9 @@ def test_word_document_is_an_administrative_report_that_libreoffice_opens(
     assert "Độc lập - Tự do - Hạnh phúc" in header[1]
     assert "ĐÀI PHÁT THANH VÀ TRUYỀN HÌNH THÁI BÌNH" in header[0]
     assert ["1", "Thời sự", "2"] in rows
+    assert ["4", "Đã gỡ", "1"] in rows
+    assert ["5", "Ấn bản tiếng Việt", "3"] in rows
+    assert ["6", "Ấn bản tiếng Anh", "1"] in rows
     assert ["1", "Thời sự", "190"] in rows
     assert ["1", "Bầu cử đại biểu Quốc hội", "10/03/2019", "150"] in rows
     assert ["1", "Tin, bài đã đăng", "4", "1", "3", "+300%"] in rows
