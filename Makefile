@@ -69,6 +69,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/search.py --write
 	$(BIN)/python bench/views.py --write
 	$(BIN)/python bench/imports.py --write
+	$(BIN)/python bench/pages.py --publish-load --write
 
 # The pinned versions, with hashes, of everything toasoan and its tests need.
 lock: | $(BIN)/python

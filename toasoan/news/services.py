@@ -149,7 +149,7 @@ def related_articles(article: Article, limit: int = 4) -> list[Article]:
     then the latest of the same section."""
     picked = [
         link.target
-        for link in article.related_links.select_related("target").all()
+        for link in article.related_links.select_related("target__locale").all()
         if link.target.live
     ][:limit]
     seen = {article.pk, *(a.pk for a in picked)}

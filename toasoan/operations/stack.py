@@ -120,6 +120,11 @@ def app_server_command(python: str, address: str, workers: int, threads: int):
         "--max-requests", "20000",
         "--max-requests-jitter", "2000",
         "--graceful-timeout", "20",
+        # Longer than nginx keeps an idle upstream connection (60 s): with
+        # gunicorn's default of 2 s it may close one just as nginx sends a
+        # request on it ("Connection reset by peer" in nginx's log, bench/
+        # pages.py), a 502 unless nginx has a stale copy to give.
+        "--keep-alive", "75",
         # gunicorn 27's control socket has one default path per user: a second
         # app server on the machine would take the first one's.
         "--no-control-socket",

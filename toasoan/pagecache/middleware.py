@@ -45,6 +45,10 @@ class PageCacheMiddleware:
                 response = self.get_response(request)
         if not policy.response_may_be_kept(request, response):
             return response
+        if not refresh and store.current_generation() != generation:
+            # Published while this was rendering: it may show the page as it was,
+            # and must not replace the fresh copy the purge gave nginx.
+            return response
         page = store.KeptPage(
             generation=generation,
             status=response.status_code,

@@ -48,13 +48,10 @@ def article_addresses(article) -> list[str]:
 
     language = article.locale.language_code if article.locale_id else None
     paths: list[str] = []
+    # What readers open first comes first: the refresh goes in this order.
     with translation.override(language):
         if article.pk is not None:
-            paths += [
-                article.get_absolute_url(),
-                reverse("article_by_id", kwargs={"pk": article.pk}),
-                reverse("article_print", kwargs={"pk": article.pk}),
-            ]
+            paths.append(article.get_absolute_url())
         section = SectionPage.objects.filter(pk=article.section_id).first()
         if section is not None:
             for page in section.get_ancestors(inclusive=True).live().specific():
@@ -69,6 +66,11 @@ def article_addresses(article) -> list[str]:
         paths += [reverse("feed", kwargs={"format_name": f}) for f in FEED_FORMATS]
         if article.video_id:
             paths.append(reverse("video_news"))
+        if article.pk is not None:
+            paths += [
+                reverse("article_by_id", kwargs={"pk": article.pk}),
+                reverse("article_print", kwargs={"pk": article.pk}),
+            ]
     paths += SITEMAPS
     return list(dict.fromkeys(paths))
 

@@ -185,3 +185,21 @@ def test_pages_kept_in_redis_are_shared_and_purged_for_every_app_server(
     article.title = "Tin chung, đã sửa"
     article.save_revision().publish()
     assert "Tin chung, đã sửa" in headlines(other_server.get("/"))
+
+
+def test_a_page_rendered_across_a_publish_is_not_kept(
+    client, make_article, monkeypatch
+):
+    """A reader's render that began before a publish and ended after it may show
+    the old page: neither we nor nginx keep it (the purge's fresh copy stays)."""
+    article = make_article("Tin đang sửa")
+    generations = iter(["trước khi đăng", "sau khi đăng"])
+    monkeypatch.setattr(
+        store, "current_generation", lambda: next(generations, "sau khi đăng")
+    )
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "X-Accel-Expires" not in response
+    assert "X-Toasoan-Cache" not in response
+    monkeypatch.undo()
+    assert client.get(article.get_absolute_url())["X-Toasoan-Cache"] == "miss"

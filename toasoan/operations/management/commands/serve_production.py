@@ -91,6 +91,9 @@ class Command(BaseCommand):
             "TOASOAN_PAGE_CACHE_REFRESH_URLS": f"http://{site.listen}",
             "TOASOAN_PAGE_CACHE_REFRESH_SECRET": secret,
             "TOASOAN_CLIENT_IP_HEADER": "HTTP_X_REAL_IP",
+            # A connection kept per thread instead of one opened per request;
+            # workers × threads × app servers stays under PostgreSQL's limit.
+            "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
         }
         processes: list[subprocess.Popen] = []
 
