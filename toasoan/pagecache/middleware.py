@@ -7,13 +7,12 @@ long, and the purge asks it for the page anew (docs/architecture.md).
 
 Browsers are told to ask again every time (max-age=0) and get a 304 when their
 copy is still the current one, so a reader sees a correction on the next load;
-a CDN may keep a page for TOASOAN_PAGE_CACHE_SECONDS (s-maxage), purged through
+a CDN may keep a page as long as we do (s-maxage), purged through
 Wagtail's frontend cache backends when one is configured.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
@@ -60,8 +59,9 @@ class PageCacheMiddleware:
             ),
             content=response.content,
             etag=response.get("ETag") or policy.content_etag(response.content),
+            seconds=policy.keep_seconds(request, response),
         )
-        store.keep_page(key, page, settings.TOASOAN_PAGE_CACHE_SECONDS)
+        store.keep_page(key, page, page.seconds)
         return self.answer_from(page, request, hit=False)
 
     def answer_from(self, page: store.KeptPage, request, hit: bool):
@@ -78,7 +78,7 @@ class PageCacheMiddleware:
                 last_modified=parse_http_date_safe(modified) if modified else None,
                 response=response,
             )
-        seconds = settings.TOASOAN_PAGE_CACHE_SECONDS
+        seconds = page.seconds
         response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
         # For nginx's proxy_cache (it strips the header before the reader).
         response["X-Accel-Expires"] = str(seconds)

@@ -63,3 +63,17 @@ def page_key(request) -> str:
 
 def content_etag(content: bytes) -> str:
     return '"' + hashlib.blake2b(content, digest_size=12).hexdigest() + '"'
+
+
+# Pages that show a view count, which grows without a publish (URL names).
+COUNTING_PAGES = {"article"}
+
+
+def keep_seconds(request, response) -> int:
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name in COUNTING_PAGES:
+        return min(
+            settings.TOASOAN_ARTICLE_CACHE_SECONDS,
+            settings.TOASOAN_PAGE_CACHE_SECONDS,
+        )
+    return settings.TOASOAN_PAGE_CACHE_SECONDS

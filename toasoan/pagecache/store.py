@@ -33,6 +33,7 @@ class KeptPage:
     headers: tuple[tuple[str, str], ...]
     content: bytes
     etag: str
+    seconds: int
 
 
 def page_cache():

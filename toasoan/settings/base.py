@@ -170,11 +170,16 @@ else:
     }
 
 # The page cache (toasoan/pagecache): how long a reader page may be kept (by us,
-# nginx or a CDN) when nothing is published; a publish purges it at once. Short,
-# because a page shows its view count and most-read lists, which change without a
-# publish: a hot article is still rendered once per interval, not per reader.
-# 0 turns it off.
-TOASOAN_PAGE_CACHE_SECONDS = int(os.environ.get("TOASOAN_PAGE_CACHE_SECONDS", 5))
+# nginx or a CDN) when nothing is published; a publish purges it at once. A
+# minute: listings change by publishing, and their most-read lists are refreshed
+# once a minute anyway. 0 turns the cache off.
+TOASOAN_PAGE_CACHE_SECONDS = int(os.environ.get("TOASOAN_PAGE_CACHE_SECONDS", 60))
+# An article page shows its view count, which grows without a publish: kept a
+# few seconds only, so the count is a few seconds behind at most, while a hot
+# article is still rendered once per interval, not per reader.
+TOASOAN_ARTICLE_CACHE_SECONDS = int(
+    os.environ.get("TOASOAN_ARTICLE_CACHE_SECONDS", 5)
+)
 TOASOAN_PAGE_CACHE_ALIAS = "default" if os.environ.get("REDIS_URL") else "pages"
 # The nginx (or other caching proxy) in front, asked for each changed page anew on
 # a publish: base URLs such as http://127.0.0.1:8080, and the secret that lets

@@ -39,7 +39,10 @@ def test_a_reader_gets_the_kept_page_with_an_etag_and_304(client, make_article):
     assert again.content == first.content
     assert again["ETag"] == first["ETag"]
     assert "max-age=0" in again["Cache-Control"]  # browsers ask again each time
-    assert again["X-Accel-Expires"] == "5"
+    assert again["X-Accel-Expires"] == "5"  # it shows a view count
+    listing = client.get("/")
+    assert listing["X-Accel-Expires"] == "60"  # listings change by publishing
+    assert "s-maxage=60" in listing["Cache-Control"]
     assert again["Content-Security-Policy"]  # still added to kept pages
     not_modified = client.get(
         article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]
