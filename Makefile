@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/views.py --write
 	$(BIN)/python bench/imports.py --write
 	$(BIN)/python bench/pages.py --publish-load --write
+	$(BIN)/python bench/lighthouse.py --write
 
 # The pinned versions, with hashes, of everything toasoan and its tests need.
 lock: | $(BIN)/python
@@ -86,10 +87,11 @@ audit: $(STAMP)
 	$(BIN)/python -m pip install --quiet "pip-audit>=2.7"
 	$(BIN)/pip-audit --strict --progress-spinner off --require-hashes -r requirements.lock
 
-# Our Vietnamese for admin strings Wagtail leaves untranslated (needs gettext's
-# msgfmt; the compiled .mo files are committed so that nobody else needs it).
+# Our Vietnamese for admin strings Wagtail leaves untranslated, and each other
+# edition's interface (locale/en/: msgids are the Vietnamese originals). Needs
+# gettext's msgfmt; the compiled .mo files are committed so that nobody else does.
 messages:
-	for po in toasoan/locale/vi/LC_MESSAGES/*.po; do msgfmt -o $${po%.po}.mo $$po; done
+	for po in toasoan/locale/*/LC_MESSAGES/*.po; do msgfmt -o $${po%.po}.mo $$po; done
 
 clean:
 	rm -rf $(VENV) var

@@ -23,17 +23,25 @@ def vn_time(*args) -> datetime:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    """Each test starts with empty caches and no queued views: a view queued by
+    an earlier test for an article id the database has since reused would show
+    on this test's article (the count shown adds the views still queued)."""
+    import shutil
+
+    from django.conf import settings
     from django.core.cache import caches
 
     from toasoan.audience.recording import forget_in_memory_state
 
-    for cache in caches.all():
-        cache.clear()
-    forget_in_memory_state()
+    def forget():
+        for cache in caches.all():
+            cache.clear()
+        forget_in_memory_state()
+        shutil.rmtree(settings.VIEWS_QUEUE_DIR, ignore_errors=True)
+
+    forget()
     yield
-    for cache in caches.all():
-        cache.clear()
-    forget_in_memory_state()
+    forget()
 
 
 @pytest.fixture
@@ -162,6 +170,17 @@ def make_article(section):
         return create_article(section, title or f"Bài viết số {n}", **fields)
 
     return make
+
+
+@pytest.fixture
+def english_home(home):
+    """The English edition (/en/): its locale and home page, as `migrate` makes
+    them where TOASOAN_LANGUAGES names it (news/editions.py)."""
+    from toasoan.news.editions import ensure_editions
+    from toasoan.news.models import HomePage
+
+    ensure_editions()
+    return HomePage.objects.get(locale__language_code="en")
 
 
 @pytest.fixture

@@ -140,15 +140,20 @@ def send(port: int, requests: list, concurrency: int) -> Outcome:
     return outcome
 
 
+# As the TLS-terminating proxy in front sends them (production settings
+# redirect plain HTTP to HTTPS, and read the reader's address from X-Real-IP).
+PROXIED = "Host: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n"
+
+
 def beacon_request(beacon: Beacon) -> bytes:
     return (
-        f"POST /api/views/{beacon.article} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"POST /api/views/{beacon.article} HTTP/1.1\r\n{PROXIED}"
         f"User-Agent: {beacon.agent}\r\nX-Real-IP: {beacon.address}\r\n"
         "Content-Length: 0\r\n\r\n"
     ).encode()
 
 
-HEALTH = b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\n\r\n"
+HEALTH = f"GET /api/health HTTP/1.1\r\n{PROXIED}User-Agent: bench\r\n\r\n".encode()
 
 
 # ------------------------------------------------------------------ the server
@@ -256,7 +261,7 @@ _MAKE_ARTICLES = f"""
 from django.utils import timezone
 from wagtail.models import Locale
 from toasoan.news.models import Article, HomePage, SectionPage
-home = HomePage.objects.get()
+home = HomePage.objects.get(locale=Locale.get_default())  # not the English one
 section = SectionPage(title="Tin tức", slug="tin-tuc")
 home.add_child(instance=section)
 now = timezone.now()

@@ -10,6 +10,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
 from wagtail.rich_text import expand_db_html
 
+from toasoan.audience.flushing import unflushed_views
 from toasoan.audience.most_read import PERIODS
 from toasoan.news.metadata import local_iso
 
@@ -253,6 +254,10 @@ class ArticleDetail(ArticleSummary):
             }
             if video
             else None,
+            # The stored total plus the views still queued (the summary in
+            # lists has the stored total: a few seconds behind at most).
+            "view_count": article.view_count
+            + unflushed_views([article.pk])[article.pk],
             "correction": {
                 "note": article.correction_note,
                 "corrected_at": local_iso(article.corrected_at)

@@ -14,7 +14,7 @@ from toasoan.archives import format as fmt
 from toasoan.archives.format import FormatError
 from toasoan.archives.schema import KEYS, REFERENCES, UNIQUE
 
-PAGE_TYPES = ("news.homepage", "news.sectionpage")
+PAGE_TYPES = ("news.homepage", "news.sectionpage", "news.aboutpage")
 VIDEO_FILES = ("file", "captions", "poster", "web_mp4", "hls_master")
 
 
@@ -157,8 +157,13 @@ def _check_record(name: str, record: dict, plan: Plan, where: str) -> None:
                 % {"type": record["type"]},
             )
         is_section = record["type"] == "news.sectionpage"
-        if is_section != (record["section"] is not None) or is_section == (
-            record["parent"] is None
+        is_about = record["type"] == "news.aboutpage"
+        is_home = not (is_section or is_about)
+        if (
+            is_section != (record["section"] is not None)
+            or is_about != (record["about"] is not None)
+            or is_home != (record["home"] is not None)
+            or is_home != (record["parent"] is None)
         ):
             raise _error(
                 where,

@@ -44,13 +44,24 @@ from toasoan.archives import schema
 from toasoan.archives.checking import VIDEO_FILES
 from toasoan.audience.models import ArticleViewHour
 from toasoan.core.models import PressSettings
-from toasoan.news.models import Article, Author, HomePage, Keyword, SectionPage
+from toasoan.news.models import (
+    AboutPage,
+    Article,
+    Author,
+    HomePage,
+    Keyword,
+    SectionPage,
+)
 from toasoan.newsroom.models import EditorialComment
 from toasoan.videos.models import Video
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 500
-PAGE_TYPES = {"news.homepage": HomePage, "news.sectionpage": SectionPage}
+PAGE_TYPES = {
+    "news.homepage": HomePage,
+    "news.sectionpage": SectionPage,
+    "news.aboutpage": AboutPage,
+}
 
 
 class ExportError(Exception):
@@ -379,6 +390,18 @@ def _pages(exported, summary):
             "pk", "legacy_id", "description"
         )
     }
+    homes = {
+        h.pk: h
+        for h in HomePage.objects.filter(pk__in=exported.pages).only(
+            "pk", *HomePage.EDITION_PRESS_FIELDS
+        )
+    }
+    abouts = {
+        a.pk: a
+        for a in AboutPage.objects.filter(pk__in=exported.pages).only(
+            "pk", "intro", "body"
+        )
+    }
     skipped = Page.objects.filter(depth__gte=2).exclude(pk__in=exported.pages).count()
     if skipped:
         summary.skipped["pages: not a home page or section"] = skipped
@@ -387,6 +410,8 @@ def _pages(exported, summary):
     for page in pages.order_by("path"):
         ids_by_path[page.path] = page.pk
         section = sections.get(page.pk)
+        about = abouts.get(page.pk)
+        home = homes.get(page.pk)
         yield _row(page, "pages.jsonl") | {
             "type": _label(page.content_type_id),
             "parent": ids_by_path.get(page.path[: -Page.steplen]),
@@ -395,6 +420,12 @@ def _pages(exported, summary):
             "section": (
                 {"description": section.description, "legacy_id": section.legacy_id}
                 if section
+                else None
+            ),
+            "about": {"intro": about.intro, "body": about.body} if about else None,
+            "home": (
+                {name: getattr(home, name) for name in HomePage.EDITION_PRESS_FIELDS}
+                if home
                 else None
             ),
         }

@@ -48,6 +48,7 @@ from toasoan.archives.remap import IdAllocator
 from toasoan.audience.models import ArticleViewHour
 from toasoan.core.models import PressSettings
 from toasoan.news.models import (
+    AboutPage,
     Article,
     ArticleKeyword,
     Author,
@@ -466,10 +467,12 @@ class Restorer:
             page.save_base(raw=True, force_insert=True)
             # Multi-table inheritance, as loaddata does it: the page row, then
             # the row of its own type.
-            if record["section"] is None:
-                specific = HomePage(page_ptr_id=page.pk)
-            else:
+            if record["section"] is not None:
                 specific = SectionPage(page_ptr_id=page.pk, **record["section"])
+            elif record["about"] is not None:
+                specific = AboutPage(page_ptr_id=page.pk, **record["about"])
+            else:
+                specific = HomePage(page_ptr_id=page.pk, **record["home"])
             specific.save_base(raw=True, force_insert=True)
             Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
             nodes[page.pk] = page

@@ -126,6 +126,10 @@ SCHEMAS: dict[str, dict] = {
         "latest_revision_created_at": "datetime?",
         **_PAGE_STATE,
         "section": Optional({"description": "str", "legacy_id": "int?"}),
+        "about": Optional({"intro": "str", "body": "str"}),
+        "home": Optional(
+            {"outlet_name": "str", "governing_agency": "str", "address": "str"}
+        ),
     },
     "sites.jsonl": {
         "id": "int",

@@ -11,14 +11,15 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from toasoan.audience.models import ArticleViewHour
 from toasoan.news.models import Article, SectionPage
 
 PERIODS = {
-    "24h": ("24 giờ", timedelta(hours=24)),
-    "7d": ("7 ngày", timedelta(days=7)),
-    "30d": ("30 ngày", timedelta(days=30)),
+    "24h": (_("24 giờ"), timedelta(hours=24)),
+    "7d": (_("7 ngày"), timedelta(days=7)),
+    "30d": (_("30 ngày"), timedelta(days=30)),
 }
 LIST_LENGTH = 5
 KEEP_SECONDS = 180  # the worker refreshes every minute; a miss recomputes
@@ -89,7 +90,7 @@ def refresh_most_read() -> int:
 def most_read_lists(locale, section: SectionPage | None = None) -> list[MostReadList]:
     """The three lists for a page; periods without any reads are left out."""
     lists = []
-    for period, (label, _) in PERIODS.items():
+    for period, (label, _window) in PERIODS.items():
         key = _key(locale.pk, getattr(section, "pk", None), period)
         ids = cache.get(key)
         if ids is None:

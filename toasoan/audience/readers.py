@@ -23,6 +23,12 @@ def is_robot(user_agent: str) -> bool:
     return not agent or len(agent) > MAX_USER_AGENT or bool(_BOTS.search(agent))
 
 
+def address_id(ip: str, secret: bytes) -> str:
+    """The address as the flood limit knows it: keyed like a reader id, so the
+    limit's counter never holds the address itself."""
+    return hmac.new(secret, f"address\n{ip}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def reader_id(ip: str, user_agent: str, secret: bytes) -> str:
     """The same reader (address and browser) gives the same id all day; many
     phones behind one carrier address (CGNAT) differ by their browsers."""

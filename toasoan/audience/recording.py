@@ -30,7 +30,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from toasoan.audience.models import ReaderKeySecret
-from toasoan.audience.readers import is_robot, reader_id
+from toasoan.audience.readers import address_id, is_robot, reader_id
 from toasoan.core.cache import UNREACHABLE
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,9 @@ REREAD_WINDOW = 30 * 60  # one view per reader per article per 30 minutes
 READER_LIMIT = (60, 60)  # a reader (address + browser): 60 beacons a minute
 ADDRESS_LIMIT = (3_000, 60)  # an address: many readers behind one carrier NAT
 REDIS_QUEUE = "toasoan:views:queue"
+# Per article, the views in REDIS_QUEUE: what the page adds to the stored total.
+# The beacon script adds to it with the queue; the flush empties both at once.
+REDIS_UNFLUSHED = "toasoan:views:unflushed"
 
 
 def queue_dir() -> Path:
@@ -182,25 +185,31 @@ def receive_beacon(
     now = now or timezone.now()
     if is_robot(user_agent):
         return "robot"
-    reader = reader_id(ip, user_agent, secret_of_the_day(now))
+    secret = secret_of_the_day(now)
+    reader = reader_id(ip, user_agent, secret)
+    # The address limit's key: the address itself is never written, not even
+    # to Redis (which may save its keys to disk).
+    address = address_id(ip, secret)
     if uses_redis():
         try:
-            return _receive_with_redis(article_id, ip, reader, now)
+            return _receive_with_redis(article_id, address, reader, now)
         except UNREACHABLE as error:
             # Redis is away: count here, as embedded mode does, in this
             # process's memory and the local queue; the flush adds both queues.
             # Until Redis is back, a reader reloading on another process, or
             # counted in Redis just before, may be counted once more.
             logger.warning("Redis unreachable, counting views locally: %s", error)
-            return _receive_here(article_id, ip, reader, now, _memory_while_away)
-    return _receive_here(article_id, ip, reader, now, cache)
+            return _receive_here(article_id, address, reader, now, _memory_while_away)
+    return _receive_here(article_id, address, reader, now, cache)
 
 
-def _receive_here(article_id: int, ip: str, reader: str, now: datetime, store) -> str:
+def _receive_here(
+    article_id: int, address: str, reader: str, now: datetime, store
+) -> str:
     # Limits per reader first; the address limit is high, since a carrier's NAT
     # puts thousands of readers behind one address.
     if over_limit(f"toasoan:limit:reader:{reader}", READER_LIMIT, store) or over_limit(
-        f"toasoan:limit:address:{ip}", ADDRESS_LIMIT, store
+        f"toasoan:limit:address:{address}", ADDRESS_LIMIT, store
     ):
         return "limited"
     if not is_readable(article_id):
@@ -217,7 +226,8 @@ _memory_while_away = LocMemCache(
 )
 
 
-# Limits, the reader's mark and the queue in one atomic round trip. Mode "all"
+# Limits, the reader's mark, the queue and the article's count of views not yet
+# added (REDIS_UNFLUSHED) in one atomic round trip. Mode "all"
 # does everything; "limits" only counts against the limits (the article is
 # still to be looked up); "count" only marks and queues (limits already taken).
 _BEACON_SCRIPT = """
@@ -231,6 +241,7 @@ if ARGV[1] ~= 'count' then
 end
 if not redis.call('SET', KEYS[3], 1, 'NX', 'EX', ARGV[2]) then return 'repeat' end
 redis.call('RPUSH', KEYS[4], ARGV[7])
+redis.call('HINCRBY', KEYS[5], ARGV[8], 1)
 return 'counted'
 """
 
@@ -240,16 +251,19 @@ def _beacon_script_for(url: str):
     return _redis_for(url).register_script(_BEACON_SCRIPT)
 
 
-def _receive_with_redis(article_id: int, ip: str, reader: str, now: datetime) -> str:
+def _receive_with_redis(
+    article_id: int, address: str, reader: str, now: datetime
+) -> str:
     def run(mode: str) -> str:
         keys = [
             f"toasoan:limit:reader:{reader}",
-            f"toasoan:limit:address:{ip}",
+            f"toasoan:limit:address:{address}",
             f"toasoan:seen:{article_id}:{reader}",
             REDIS_QUEUE,
+            REDIS_UNFLUSHED,
         ]
         args = [mode, REREAD_WINDOW, *READER_LIMIT, *ADDRESS_LIMIT]
-        args.append(f"{article_id}\t{hour_of(now)}\n")
+        args += [f"{article_id}\t{hour_of(now)}\n", article_id]
         script = _beacon_script_for(settings.VIEWS_REDIS_URL)
         return script(keys=keys, args=args).decode()
 

@@ -48,6 +48,9 @@ def load_demo() -> DemoSummary:
     """Load the demo newsroom once; a site that already has sections is left alone."""
     home = HomePage.objects.order_by("path").first()
     if home is None or SectionPage.objects.exists():
+        if home is not None:
+            # A demo loaded before the English edition existed gains it now.
+            load_english_edition()
         return DemoSummary(loaded=False)
     with transaction.atomic():
         _save_press_settings(Site.objects.get(is_default_site=True))
@@ -62,6 +65,7 @@ def load_demo() -> DemoSummary:
         seed.keywords.add(*SEED_KEYWORDS)
         seed.save()
     _film_seed_video()
+    load_english_edition()
     return DemoSummary(
         loaded=True, sections=len(sections), articles=Article.objects.count()
     )
@@ -155,6 +159,136 @@ def _create_article(item: dict, section: SectionPage, authors: dict, rng) -> Art
     article.save()
     article.save_revision(clean=False).publish()
     return article
+
+
+def load_english_edition() -> int:
+    """The English edition of the demo, once: every section translated, articles
+    translated from the Vietnamese ones (with their pictures and videos), two
+    written in English only, and "About us – Contact" in both languages.
+    Returns how many English articles it made (0 when there were already some,
+    or when English is not among the site's languages)."""
+    from wagtail.models import Locale
+
+    from toasoan.demo import content_en
+    from toasoan.news.editions import (
+        create_translation,
+        edition_codes,
+        ensure_editions,
+        translated_section,
+    )
+    from toasoan.news.models import AboutPage
+
+    if "en" not in edition_codes():
+        return 0
+    ensure_editions()
+    english = Locale.objects.get(language_code="en")
+    if Article.objects.filter(locale=english).exists():
+        return 0
+    vietnamese = Locale.get_default()
+    made = 0
+
+    def english_section(page: SectionPage) -> SectionPage:
+        # Only the sections the English articles need, with English names: an
+        # edition's menu shows no empty section.
+        existing = page.get_translation_or_none(english)
+        if existing is not None:
+            return existing.specific
+        parent = page.get_parent().specific
+        if isinstance(parent, SectionPage):
+            english_section(parent)
+        translated = translated_section(page, english)
+        title, slug = content_en.SECTIONS.get(page.slug, (page.title, page.slug))
+        translated.title = translated.draft_title = title
+        translated.slug = slug
+        translated.save_revision().publish()
+        return SectionPage.objects.get(pk=translated.pk)
+
+    with transaction.atomic():
+        home = HomePage.objects.get(locale=english)
+        for name, value in content_en.EDITION.items():
+            setattr(home, name, value)
+        home.save()
+        # The sections first, in the Vietnamese edition's order (its menu's).
+        needed = [
+            a.section
+            for a in Article.objects.filter(
+                locale=vietnamese,
+                title__in=[item["original"] for item in content_en.TRANSLATIONS],
+            ).select_related("section")
+        ] + [
+            SectionPage.objects.get(locale=vietnamese, slug=item["section"])
+            for item in content_en.ENGLISH_ONLY
+        ]
+        for page in sorted(needed, key=lambda page: page.path):
+            english_section(page)
+        for item in content_en.TRANSLATIONS:
+            original = Article.objects.filter(
+                title=item["original"], locale=vietnamese
+            ).first()
+            if original is None:  # the Vietnamese demo was changed by hand
+                continue
+            english_section(original.section.specific)
+            article = create_translation(original, english)
+            _write_english(article, item)
+            article.published_at = original.published_at + timedelta(hours=3)
+            _publish_english(article, item["views"])
+            made += 1
+        rng = random.Random(2026)
+        for item in content_en.ENGLISH_ONLY:
+            section = SectionPage.objects.get(locale=vietnamese, slug=item["section"])
+            article = Article(
+                section=english_section(section),
+                locale=english,
+                published_at=timezone.make_aware(
+                    datetime.fromisoformat(item["published_at"]), LOCAL_TZ
+                ),
+                featured_image=_placeholder_image(
+                    {"caption": item["caption"], "colour": item["colour"]},
+                    item["title"],
+                    rng,
+                ),
+            )
+            article.bylines = [Byline(name="Foreign Affairs Desk", sort_order=0)]
+            _write_english(article, item)
+            _publish_english(article, item["views"])
+            made += 1
+        about = {}
+        for code, spec in content_en.ABOUT.items():
+            locale = Locale.objects.get(language_code=code)
+            home = HomePage.objects.get(locale=locale)
+            page = AboutPage(
+                title=spec["title"],
+                slug=spec["slug"],
+                intro=spec["intro"],
+                body="".join(f"<p>{escape(p)}</p>" for p in spec["body"]),
+                show_in_menus=False,
+            )
+            if code != "vi" and "vi" in about:
+                page.translation_key = about["vi"].translation_key
+            page.locale = locale
+            home.add_child(instance=page)
+            page.save_revision().publish()
+            about[code] = page
+    return made
+
+
+def _write_english(article: Article, item: dict) -> None:
+    article.title = item["title"]
+    article.slug = ""
+    article.lead = item["lead"]
+    article.body = "".join(f"<p>{escape(p)}</p>" for p in item["body"])
+    article.featured_image_caption = item["caption"]
+    article.featured_image_alt = item["caption"]
+    article.save()
+    article.keywords.set(item["keywords"])
+    article.save()
+
+
+def _publish_english(article: Article, views: int) -> None:
+    article.save_revision(clean=False).publish()
+    Article.objects.filter(pk=article.pk).update(view_count=views)
+    article.refresh_from_db()
+    _add_reading_history(article)
 
 
 DEMO_CLIP_SECONDS = 8

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import re
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
@@ -21,16 +22,19 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Enclosure
 from django.utils.http import parse_http_date_safe, quote_etag
+from django.utils.translation import gettext
 from wagtail.rich_text import expand_db_html
 
-from toasoan.core.models import PressSettings
 from toasoan.core.richtext import xml_text
 from toasoan.feeds.generators import FullTextAtomFeed, FullTextRssFeed
+from toasoan.news.editions import edition_home_url, edition_press
 from toasoan.news.models import Article, Author, Byline, Keyword
 from toasoan.news.services import listing_version
 from toasoan.news.views import current_locale
 
 FEED_LENGTH = 30
+# An address on this site in the body's markup (src="/…", href="/…", not "//…").
+SITE_ADDRESS = re.compile(r"""(\s(?:src|href)=["'])/(?!/)""")
 KEEP_SECONDS = 300
 FORMATS = {"rss": FullTextRssFeed, "atom": FullTextAtomFeed}
 
@@ -51,7 +55,7 @@ class ArticleFeed(Feed):
         self.request = request
         self.feed_type = FORMATS[format_name]
         self.scope = scope
-        self.outlet = PressSettings.for_request(request).outlet_name or "toasoan"
+        self.outlet = edition_press(request).outlet_name or "toasoan"
         self.base_url = f"{request.scheme}://{request.get_host()}"
         self.language = current_locale().language_code  # Django reads an attribute
 
@@ -115,7 +119,12 @@ class ArticleFeed(Feed):
         return [article.section.title, *keywords]
 
     def item_extra_kwargs(self, article):
-        return {"content_html": expand_db_html(article.body)}
+        # Feed readers show the text away from our site, where "/media/…" and
+        # "/thoi-su/" lead nowhere: every address in it is made absolute.
+        body = SITE_ADDRESS.sub(
+            lambda found: f"{found[1]}{self.base_url}/", expand_db_html(article.body)
+        )
+        return {"content_html": body}
 
     def item_enclosures(self, article):
         enclosures = []
@@ -180,8 +189,8 @@ def edition_feed(request, format_name: str):
         locale = current_locale()
         return FeedScope(
             title="",
-            link="/" if locale.language_code == "vi" else f"/{locale.language_code}/",
-            description="Tin mới nhất",
+            link=edition_home_url(locale.language_code),
+            description=gettext("Tin mới nhất"),
             articles=Article.objects.published().in_locale(locale),
         )
 
@@ -193,7 +202,8 @@ def section_feed(request, section, format_name: str):
         return FeedScope(
             title=section.title,
             link=section.get_url(request),
-            description=section.description or f"Tin mới nhất mục {section.title}",
+            description=section.description
+            or gettext("Tin mới nhất mục %(section)s") % {"section": section.title},
             articles=Article.objects.published().in_section(section),
         )
 
@@ -206,7 +216,7 @@ def keyword_feed(request, slug: str, format_name: str):
         return FeedScope(
             title=keyword.name,
             link=keyword.get_absolute_url(),
-            description=f"Tin về {keyword.name}",
+            description=gettext("Tin về %(keyword)s") % {"keyword": keyword.name},
             articles=Article.objects.published()
             .in_locale(current_locale())
             .filter(tagged_keywords__tag=keyword),
@@ -225,7 +235,7 @@ def author_feed(request, slug: str, format_name: str):
         return FeedScope(
             title=name,
             link=reverse("author", kwargs={"slug": slug}),
-            description=f"Bài của {name}",
+            description=gettext("Bài của %(name)s") % {"name": name},
             articles=Article.objects.published()
             .in_locale(current_locale())
             .filter(bylines__name_slug=slug)

@@ -27,12 +27,25 @@ class ArticleForm(WagtailAdminModelForm):
                     return None
 
             widget.value_from_datadict = value_from_datadict
+        locale_id = getattr(self.instance, "locale_id", None)
+        if "section" in self.fields and locale_id:
+            # An article lives in its own edition's sections.
+            field = self.fields["section"]
+            field.queryset = field.queryset.filter(locale_id=locale_id)
 
     def clean(self):
         cleaned = super().clean()
         if self.body_unreadable:
             self.add_error(
                 "body", "Nội dung gửi lên không đọc được. / The body could not be read."
+            )
+        section = cleaned.get("section")
+        locale_id = getattr(self.instance, "locale_id", None)
+        if section is not None and locale_id and section.locale_id != locale_id:
+            self.add_error(
+                "section",
+                "Chuyên mục thuộc ấn bản khác: chọn chuyên mục cùng ngôn ngữ với bài. "
+                "/ The section belongs to another edition.",
             )
         go_live_at = cleaned.get("go_live_at")
         if (

@@ -13,14 +13,26 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 from wagtail.images.image_operations import FillOperation
 
+from toasoan.news.editions import edition_home_url
 from toasoan.news.models import Article, SectionPage
 
 SHARE_IMAGE = "exactfill-1200x630"
 SCHEMA_IMAGES = ("exactfill-1200x1200", "exactfill-1200x900", "exactfill-1200x675")
 HEADLINE_LIMIT = 110  # Google cuts NewsArticle headlines longer than this
-OG_LOCALES = {"vi": "vi_VN", "en": "en_US", "fr": "fr_FR", "zh-hans": "zh_CN"}
+OG_LOCALES = {
+    "vi": "vi_VN",
+    "en": "en_US",
+    "fr": "fr_FR",
+    "zh-hans": "zh_CN",
+    "lo": "lo_LA",
+    "km": "km_KH",
+    "ko": "ko_KR",
+    "ja": "ja_JP",
+    "ru": "ru_RU",
+}
 
 
 class ExactFillOperation(FillOperation):
@@ -88,9 +100,28 @@ def section_trail(section: SectionPage) -> list[SectionPage]:
     return [*ancestors, section]
 
 
+def _translation_languages(article: Article) -> list[str]:
+    """The other languages this article is published in."""
+    return list(
+        Article.objects.published()
+        .filter(translation_key=article.translation_key)
+        .exclude(pk=article.pk)
+        .values_list("locale__language_code", flat=True)
+        .order_by("locale__language_code")
+    )
+
+
 def article_metadata(
-    article: Article, base_url: str, outlet_name: str, logo=None
+    article: Article,
+    base_url: str,
+    outlet_name: str,
+    logo=None,
+    other_languages: list[str] | None = None,
 ) -> PageMetadata:
+    """``other_languages``: those the article is also published in, when the
+    caller knows them already (the view, from its language switcher)."""
+    if other_languages is None:
+        other_languages = _translation_languages(article)
     url = base_url + article.get_absolute_url()
     description = article.lead or strip_tags(article.body)[:300]
     published = local_iso(article.published_at)
@@ -99,23 +130,38 @@ def article_metadata(
     language = article.locale.language_code
     images = _renditions(article.featured_image, (SHARE_IMAGE, *SCHEMA_IMAGES))
     share = images.get(SHARE_IMAGE)
+    video = article.video
+    poster = (
+        _absolute(base_url, video.poster.url)
+        if video is not None and video.is_ready and video.poster
+        else None
+    )
+    # Video news often has no picture of its own (an archive names only its
+    # video): the poster frame is then what share previews and search show.
+    share_url = _absolute(base_url, share.url) if share else poster
 
     meta = PageMetadata()
     meta.open_graph = [
         ("og:type", "article"),
         ("og:site_name", outlet_name),
         ("og:locale", OG_LOCALES.get(language, language)),
+        *(
+            ("og:locale:alternate", OG_LOCALES.get(code, code))
+            for code in other_languages
+        ),
         ("og:title", article.title),
         ("og:description", description),
         ("og:url", url),
     ]
     if share:
         meta.open_graph += [
-            ("og:image", _absolute(base_url, share.url)),
+            ("og:image", share_url),
             ("og:image:width", str(share.width)),
             ("og:image:height", str(share.height)),
             ("og:image:alt", article.featured_image_alt_text or article.title),
         ]
+    elif poster:
+        meta.open_graph += [("og:image", poster), ("og:image:alt", article.title)]
     meta.open_graph += [
         ("article:published_time", published),
         ("article:modified_time", modified),
@@ -123,12 +169,12 @@ def article_metadata(
         *(("article:tag", keyword) for keyword in keywords),
     ]
     meta.twitter = [
-        ("twitter:card", "summary_large_image" if share else "summary"),
+        ("twitter:card", "summary_large_image" if share_url else "summary"),
         ("twitter:title", article.title),
         ("twitter:description", description),
     ]
-    if share:
-        meta.twitter.append(("twitter:image", _absolute(base_url, share.url)))
+    if share_url:
+        meta.twitter.append(("twitter:image", share_url))
 
     publisher = {
         "@type": "NewsMediaOrganization",
@@ -170,9 +216,11 @@ def article_metadata(
         news_article["image"] = [
             _absolute(base_url, images[spec].url) for spec in SCHEMA_IMAGES
         ]
+    elif poster:
+        news_article["image"] = [poster]
 
     trail = (
-        [("Trang chủ", base_url + "/")]
+        [(gettext("Trang chủ"), base_url + edition_home_url(language))]
         + [
             (section.title, _absolute(base_url, section.get_url()))
             for section in section_trail(article.section)
@@ -189,17 +237,15 @@ def article_metadata(
     }
     meta.json_ld = [news_article, breadcrumbs]
 
-    video = article.video
     # Only a processed video is described: its poster is the thumbnail Google
     # needs, its web MP4 the content (with the article's images as well).
-    if video is not None and video.is_ready and video.poster:
-        poster = _absolute(base_url, video.poster.url)
+    if poster:
         video_object = {
             "@context": "https://schema.org",
             "@type": "VideoObject",
             "name": video.title or article.title,
             "description": description or article.title,
-            "thumbnailUrl": [poster, *news_article.get("image", [])],
+            "thumbnailUrl": list(dict.fromkeys([poster, *news_article["image"]])),
             "uploadDate": local_iso(video.created_at or article.published_at),
             "contentUrl": _absolute(base_url, video.web_mp4.url),
         }

@@ -43,15 +43,40 @@ from wagtail.models import (
 from toasoan.core.richtext import images_without_alt, sanitize_rich_text
 from toasoan.core.vietnamese import normalize_text, slugify_vi
 from toasoan.news.forms import ArticleForm
+from toasoan.news.panels import TranslationsPanel
 from toasoan.newsroom.panels import EditorialCommentsPanel
 
 
 class HomePage(Page):
     """The front page of one edition: lead story, latest, sections, most read."""
 
+    # The outlet as this edition names it ("Thai Binh Radio and Television");
+    # empty: as in the site settings (Cài đặt → Thông tin cơ quan báo chí).
+    outlet_name = models.CharField(
+        _("tên cơ quan báo chí ở ấn bản này"),
+        max_length=200,
+        blank=True,
+        help_text=_("Để trống: như trong Thông tin cơ quan báo chí."),
+    )
+    governing_agency = models.CharField(
+        _("cơ quan chủ quản ở ấn bản này"), max_length=200, blank=True
+    )
+    address = models.CharField(_("địa chỉ ở ấn bản này"), max_length=300, blank=True)
+
     max_count_per_parent = 1
-    subpage_types = ["news.SectionPage"]
+    subpage_types = ["news.SectionPage", "news.AboutPage"]
     template = "news/home_page.html"
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("outlet_name"),
+                FieldPanel("governing_agency"),
+                FieldPanel("address"),
+            ],
+            heading=_("Tên cơ quan ở ấn bản này"),
+        )
+    ]
+    EDITION_PRESS_FIELDS = ("outlet_name", "governing_agency", "address")
 
     class Meta:
         verbose_name = _("Trang chủ")
@@ -120,6 +145,29 @@ class SectionPage(RoutablePageMixin, Page):
         from toasoan.feeds.views import section_feed
 
         return section_feed(request, self, format_name)
+
+
+class AboutPage(Page):
+    """The "Giới thiệu – Liên hệ" page: who the outlet is and how to reach it, one per
+    edition (state portals must offer it in English too). The legal particulars
+    (address, phone, email) come from the site settings, shown under the text."""
+
+    intro = models.TextField(_("giới thiệu ngắn"), blank=True)
+    body = RichTextField(_("nội dung"), blank=True)
+
+    max_count_per_parent = 1
+    parent_page_types = ["news.HomePage"]
+    subpage_types: list[str] = []
+    template = "news/about_page.html"
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+
+    class Meta:
+        verbose_name = _("Giới thiệu – Liên hệ")
+        verbose_name_plural = _("Giới thiệu – Liên hệ")
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_rich_text(self.body)
+        super().save(*args, **kwargs)
 
 
 def person_slug(name: str, max_length: int = 80) -> str:
@@ -375,6 +423,11 @@ class Article(
         _("ngày gỡ bài"), null=True, blank=True, editable=False
     )
     withdrawal_reason = models.TextField(_("lý do gỡ bài"), blank=True, editable=False)
+    # For a translation: when it last followed its original. The original
+    # published again after that makes it "out of date" (news/editions.py).
+    translation_synced_at = models.DateTimeField(
+        _("bản dịch cập nhật theo bản gốc lúc"), null=True, blank=True, editable=False
+    )
     # Who created it: a reporter may edit only their own articles.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -411,6 +464,7 @@ class Article(
             heading=_("Ảnh đại diện"),
         ),
         FieldPanel("video"),
+        MultiFieldPanel([TranslationsPanel()], heading=_("Bản dịch")),
         InlinePanel("related_links", heading=_("Bài liên quan"), label=_("bài")),
         MultiFieldPanel(
             [EditorialCommentsPanel()],
@@ -462,6 +516,7 @@ class Article(
         "owner_id",
         "withdrawn_at",
         "withdrawal_reason",
+        "translation_synced_at",
     )
 
     def get_lock(self):

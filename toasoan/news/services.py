@@ -146,17 +146,19 @@ def build_home_page(home: HomePage) -> dict:
 
 def related_articles(article: Article, limit: int = 4) -> list[Article]:
     """Editor-picked related articles first, then those sharing most keywords,
-    then the latest of the same section."""
+    then the latest of the same section; all in the article's edition."""
     picked = [
         link.target
         for link in article.related_links.select_related("target__locale").all()
-        if link.target.live
+        if link.target.live and link.target.locale_id == article.locale_id
     ][:limit]
     seen = {article.pk, *(a.pk for a in picked)}
     needed = limit - len(picked)
     if needed <= 0 or not article.pk:
         return picked
-    published = Article.objects.published().for_listing()
+    published = (
+        Article.objects.published().filter(locale_id=article.locale_id).for_listing()
+    )
     keyword_ids = list(article.tagged_keywords.values_list("tag_id", flat=True))
     computed: list[Article] = []
     if keyword_ids:
@@ -173,6 +175,7 @@ def related_articles(article: Article, limit: int = 4) -> list[Article]:
             for row in shared.filter(
                 content_object__live=True,
                 content_object__published_at__lte=timezone.now(),
+                content_object__locale_id=article.locale_id,
             )[:needed]
         ]
         by_id = published.in_bulk(ids)

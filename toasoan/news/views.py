@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from wagtail.models import Locale
 
 from toasoan.core.media import cache_control, serve_media
-from toasoan.core.models import PressSettings
+from toasoan.news.editions import alternates_for, edition_press, translation_languages
 from toasoan.news.media_access import fetch_rights
 from toasoan.news.metadata import article_metadata
 from toasoan.news.models import Article, Author, Byline, Keyword
@@ -39,25 +39,34 @@ def article_detail(request, slug: str, pk: int):
         ),
         pk=pk,
     )
-    if slug != article.slug:
-        # Titles change; the id is what a link means. Send old slugs on, permanently.
+    if slug != article.slug or get_language() != article.locale.language_code:
+        # Titles change; the id is what a link means. Send old slugs on, permanently,
+        # and an article asked for under another edition's prefix to its own.
         return redirect(article.get_absolute_url(), permanent=True)
     if article.withdrawn_at:
         # Gone, and saying why, as the Law on Press asks; search engines drop it.
         return render(
             request, "news/article_withdrawn.html", {"article": article}, status=410
         )
-    press = PressSettings.for_request(request)
+    press = edition_press(request)
+    # One look at the translations serves the switcher, hreflang and og:locale.
+    alternates = alternates_for(request, article=article)
     metadata = article_metadata(
         article,
         f"{request.scheme}://{request.get_host()}",
         press.outlet_name or "toasoan",
         logo=press.logo,
+        other_languages=translation_languages(alternates),
     )
     return render(
         request,
         "news/article.html",
-        {"article": article, "related": related_articles(article), "meta": metadata},
+        {
+            "article": article,
+            "related": related_articles(article),
+            "meta": metadata,
+            "alternates": alternates,
+        },
     )
 
 

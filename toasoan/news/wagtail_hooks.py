@@ -122,6 +122,26 @@ register_snippet(ArticleViewSet)
 register_snippet(AuthorViewSet)
 
 
+@hooks.register("register_admin_urls")
+def translation_urls():
+    from django.urls import path
+
+    from toasoan.news import admin_views
+
+    return [
+        path(
+            "bai-viet/<int:pk>/dich/<str:code>/",
+            admin_views.translate,
+            name="article_translate",
+        ),
+        path(
+            "bai-viet/<int:pk>/dich-da-cap-nhat/",
+            admin_views.translation_synced,
+            name="article_translation_synced",
+        ),
+    ]
+
+
 @hooks.register("register_image_operations")
 def register_image_operations():
     from toasoan.news.metadata import ExactFillOperation

@@ -52,6 +52,11 @@ def article_addresses(article) -> list[str]:
     with translation.override(language):
         if article.pk is not None:
             paths.append(article.get_absolute_url())
+    # Its translations show it in their language switcher and hreflang links.
+    if article.pk is not None:
+        for other in article.get_translations().filter(live=True):
+            paths.append(other.get_absolute_url())
+    with translation.override(language):
         section = SectionPage.objects.filter(pk=article.section_id).first()
         if section is not None:
             for page in section.get_ancestors(inclusive=True).live().specific():

@@ -45,8 +45,14 @@ def html_to_text(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", text))
 
 
-def field_keys(text: str) -> tuple[str, str]:
-    """The folded and exact keys the index holds for one field's text."""
+def field_keys(text: str, language: str = "vi") -> tuple[str, str]:
+    """The folded and exact keys the index holds for one field's text: the
+    Vietnamese edition's syllables, or for every other edition English words
+    and their stems (english.py)."""
+    if language != "vi":
+        from toasoan.search import english
+
+        return english.keys_joined(clean_text(text), MAX_KEYS_PER_FIELD)
     return syllable_keys_joined(clean_text(text), MAX_KEYS_PER_FIELD)
 
 
@@ -55,13 +61,16 @@ def build_document(
     fields: dict[str, str],
     facets: Facets | None = None,
     known_keys: Mapping[str, tuple[str, str]] | None = None,
+    language: str = "vi",
 ) -> SearchDocument:
     """``known_keys`` holds ``field_keys`` of texts worked out before (an
-    import does it while reading files, in another process)."""
-    known_keys = known_keys or {}
+    import does it while reading files, in another process), Vietnamese ones."""
+    known_keys = known_keys if language == "vi" and known_keys else {}
     folded, exact = {}, {}
     for name in FIELDS:
         text = fields.get(name) or ""
         keys = known_keys.get(text)
-        folded[name], exact[name] = keys if keys is not None else field_keys(text)
+        folded[name], exact[name] = (
+            keys if keys is not None else field_keys(text, language)
+        )
     return SearchDocument(article_id, folded, exact, facets or Facets())

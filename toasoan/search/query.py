@@ -76,8 +76,9 @@ def order_pattern(keys: list[str]) -> str:
     return "(?s)(^|[ \n])" + gap.join(keys) + "([ \n]|$)"
 
 
-def parse_query(raw: str) -> SearchQuery:
-    """Understand a query; anything that is not a syllable is ignored."""
+def parse_query(raw: str, language: str = "vi") -> SearchQuery:
+    """Understand a query; anything that is not a syllable is ignored. Every
+    edition but the Vietnamese one reads words as English (english.py)."""
     text = clean_text(
         "".join(ch for ch in raw[: MAX_QUERY_LENGTH * 4] if ch.isprintable())
     )
@@ -91,11 +92,37 @@ def parse_query(raw: str) -> SearchQuery:
         negative = bool(match.group(1) or match.group(4))
         quoted = match.group(2) is not None
         chunk = match.group(2) + match.group(3) if quoted else match.group(5)
-        term = _term(chunk, phrase=quoted)
+        term = (
+            _term(chunk, phrase=quoted)
+            if language == "vi"
+            else _english_term(chunk, phrase=quoted)
+        )
         if term is None:
             continue
         (query.excluded if negative else query.required).append(term)
     return query
+
+
+def _english_term(chunk: str, phrase: bool) -> Term | None:
+    from toasoan.search.english import words
+
+    prefix = chunk.endswith("*") and chunk.rstrip("*")[-1:].isalnum()
+    found = [w for w in words(chunk) if len(w.exact) <= MAX_KEY_LENGTH]
+    if not found:
+        return None
+    folded = [w.folded for w in found]
+    if prefix:
+        # A word still being typed is no word yet: its letters so far are the
+        # prefix ("invest*" finds "investors", stemmed "investor").
+        folded[-1] = found[-1].exact
+    return Term(
+        folded=tuple(folded),
+        exact=tuple(w.exact for w in found),
+        # The word as typed ranks above its other forms.
+        accented=True,
+        phrase=phrase or len(found) > 1,
+        prefix=prefix,
+    )
 
 
 def _term(chunk: str, phrase: bool) -> Term | None:

@@ -46,11 +46,28 @@ def article_facets(article: Article) -> Facets:
 
 
 def article_document(
-    article: Article, known_keys: Mapping[str, tuple[str, str]] | None = None
+    article: Article,
+    known_keys: Mapping[str, tuple[str, str]] | None = None,
+    languages: Mapping[int, str] | None = None,
 ):
-    return build_document(
-        article.pk, article_fields(article), article_facets(article), known_keys
+    """The article's search entry, in its edition's language (``languages``:
+    locale id → language code, when the caller has them all at hand)."""
+    language = (
+        languages[article.locale_id]
+        if languages is not None
+        else article.locale.language_code
     )
+    return build_document(
+        article.pk,
+        article_fields(article),
+        article_facets(article),
+        known_keys,
+        language,
+    )
+
+
+def _languages() -> dict[int, str]:
+    return dict(Locale.objects.values_list("pk", "language_code"))
 
 
 def index_article(article: Article) -> None:
@@ -66,7 +83,10 @@ def index_articles(
 ) -> None:
     """``index_article`` for many new, live articles at once, none of them in
     the index yet; ``known_keys`` as ``build_document`` takes them."""
-    get_backend().add_many([article_document(a, known_keys) for a in articles])
+    languages = _languages()
+    get_backend().add_many(
+        [article_document(a, known_keys, languages) for a in articles]
+    )
 
 
 def remove_article(article_id: int) -> None:
@@ -96,6 +116,7 @@ def reindex_all(
     )
     total = articles.count()
     done = 0
+    languages = _languages()
     with transaction.atomic():
         backend.clear()
         last_pk = 0
@@ -107,7 +128,7 @@ def reindex_all(
             )
             if not chunk:
                 break
-            backend.upsert_many([article_document(a) for a in chunk])
+            backend.upsert_many([article_document(a, None, languages) for a in chunk])
             done += len(chunk)
             last_pk = chunk[-1].pk
             if progress:
@@ -159,17 +180,32 @@ def search_articles(
     newest_first: bool = False,
     page: int = 1,
     per_page: int = 20,
+    language: str | None = None,
 ) -> SearchResults:
-    """Search published articles as a reader typed; a query that finds nothing is
-    tried once more as Telex/VNI typing."""
+    """Search published articles as a reader typed, with the analyser of the
+    edition's ``language`` (by default the one of ``filters.locale_id``, else
+    Vietnamese); a Vietnamese query that finds nothing is tried once more as
+    Telex/VNI typing."""
     filters = replace(filters or SearchFilters())
     filters.now = filters.now or timezone.now()
+    if language is None:
+        language = (
+            Locale.objects.filter(pk=filters.locale_id)
+            .values_list("language_code", flat=True)
+            .first()
+            if filters.locale_id
+            else None
+        ) or "vi"
     if filters.locale_id and Locale.objects.count() == 1:
         # Every article is in the one language: its facet would select them all,
         # at a cost (measured: up to 35 ms on 100,000 articles).
         filters.locale_id = None
-    query = parse_query(raw_query)
-    results = _run(query, filters, newest_first, page, per_page)
+    query = parse_query(raw_query, language)
+    results = _run(query, filters, newest_first, page, per_page, language)
+    if language != "vi":
+        # Telex typing and suggestions from the index's words (stems, here)
+        # are for Vietnamese.
+        return results
     if results.total == 0 and not query.is_empty:
         typed = convert_typing(query.text)
         if typed:
@@ -222,7 +258,7 @@ def rank_articles(
     )
 
 
-def _run(query, filters, newest_first, page, per_page) -> SearchResults:
+def _run(query, filters, newest_first, page, per_page, language="vi") -> SearchResults:
     results = SearchResults(query=query, per_page=per_page)
     if query.is_empty:
         return results
@@ -237,8 +273,8 @@ def _run(query, filters, newest_first, page, per_page) -> SearchResults:
     results.hits = [
         SearchHit(
             article=by_id[i],
-            title_html=highlight(by_id[i].title, query),
-            snippet_html=snippet(by_id[i], query),
+            title_html=highlight(by_id[i].title, query, language),
+            snippet_html=snippet(by_id[i], query, language),
         )
         for i in ids
         if i in by_id
@@ -252,13 +288,21 @@ def _matches(query: SearchQuery) -> Callable[[str], bool]:
     return lambda key: key in keys or bool(prefixes and key.startswith(prefixes))
 
 
-def highlight(text: str, query: SearchQuery) -> SafeString:
+def _words(text: str, language: str):
+    if language == "vi":
+        return syllables(text)
+    from toasoan.search.english import words
+
+    return words(text)
+
+
+def highlight(text: str, query: SearchQuery, language: str = "vi") -> SafeString:
     """``text`` escaped, with the syllables the query matched in <mark>, spelled as
     the article spells them."""
     text = clean_text(text)
     matches = _matches(query)
     out, cursor = [], 0
-    for syllable in syllables(text):
+    for syllable in _words(text, language):
         if matches(syllable.folded):
             out.append(escape(text[cursor : syllable.start]))
             out.append(f"<mark>{escape(syllable.text)}</mark>")
@@ -267,13 +311,17 @@ def highlight(text: str, query: SearchQuery) -> SafeString:
     return mark_safe("".join(out))
 
 
-def snippet(article: Article, query: SearchQuery) -> SafeString:
+def snippet(article: Article, query: SearchQuery, language: str = "vi") -> SafeString:
     """A window of the lead or body around the first match, else the lead's start."""
     keys = query.folded_keys
     prefixes = tuple(t.folded[-1] for t in query.required if t.prefix)
+    matches = _matches(query)
     for source in (article.lead, html_to_text(article.body)):
         text = " ".join(clean_text(source or "").split())
-        first = first_match(text, keys, prefixes)
+        if language == "vi":
+            first = first_match(text, keys, prefixes)
+        else:
+            first = next((w for w in _words(text, language) if matches(w.folded)), None)
         if first is None:
             continue
         start = max(0, first.start - SNIPPET_LENGTH // 3)
@@ -281,7 +329,7 @@ def snippet(article: Article, query: SearchQuery) -> SafeString:
         window = text[start : start + SNIPPET_LENGTH]
         if start + SNIPPET_LENGTH < len(text):
             window = window.rsplit(" ", 1)[0] + " …"
-        return mark_safe(("… " if start else "") + highlight(window, query))
+        return mark_safe(("… " if start else "") + highlight(window, query, language))
     fallback = " ".join(clean_text(article.lead or html_to_text(article.body)).split())
     return escape(fallback[:SNIPPET_LENGTH])
 

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-KEY_VERSION = 1
+KEY_VERSION = 2  # 2: English editions get English keys (english.py)
 
 # Spaces that are not U+0020: no-break, thin, narrow no-break, ideographic…
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\n\f\v]")

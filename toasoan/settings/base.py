@@ -92,10 +92,12 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "toasoan.core.site_chrome.site_chrome",
+                "toasoan.news.editions.edition_chrome",
             ],
         },
     },
@@ -294,11 +296,34 @@ LANGUAGE_CODE = "vi"
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-# Vietnamese is the default edition and has no URL prefix; other editions (English
-# first) are added here and get /en/ and so on, with no change to existing content.
-LANGUAGES = [("vi", "Tiếng Việt")]
+# Vietnamese is the default edition and has no URL prefix; the others get /en/
+# and so on. TOASOAN_LANGUAGES="vi,en,ko" adds an edition with no code change
+# beyond the interface's translation (locale/<code>/); `migrate` then makes its
+# Wagtail locale and home page (news/editions.py). Names as each language writes
+# itself: the language switcher shows them.
+LANGUAGE_NAMES = {
+    "vi": "Tiếng Việt",
+    "en": "English",
+    "zh-hans": "中文",
+    "lo": "ພາສາລາວ",
+    "km": "ភាសាខ្មែរ",
+    "ko": "한국어",
+    "ja": "日本語",
+    "fr": "Français",
+    "ru": "Русский",
+}
+_language_codes = [
+    code.strip().lower()
+    for code in os.environ.get("TOASOAN_LANGUAGES", "vi,en").split(",")
+    if code.strip()
+]
+LANGUAGES = [
+    (code, LANGUAGE_NAMES.get(code, code))
+    for code in dict.fromkeys([LANGUAGE_CODE, *_language_codes])
+]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+TOASOAN_CREATE_EDITIONS_ON_MIGRATE = True
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
 
 STATIC_URL = "/static/"

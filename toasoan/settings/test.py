@@ -38,3 +38,6 @@ CACHES = {
 }
 TOASOAN_PAGE_CACHE_ALIAS = "pages"
 TOASOAN_SERVE_MEDIA = True
+# The English edition's locale and home page are made by the tests that need
+# them (the `english_home` fixture), so that every other test sees one edition.
+TOASOAN_CREATE_EDITIONS_ON_MIGRATE = False

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Max, Min
 from django.urls import reverse
@@ -251,6 +252,11 @@ def write_news_sitemap(base_url: str, publication_name: str) -> str:
     return "".join(parts)
 
 
+def _search_path(language_code: str) -> str:
+    with translation.override(language_code):
+        return reverse("search")
+
+
 def news_language(language_code: str) -> str:
     """Google News wants ISO 639 ("vi", "en"), or zh-cn / zh-tw."""
     code = language_code.lower()
@@ -258,11 +264,15 @@ def news_language(language_code: str) -> str:
 
 
 def write_robots_txt(base_url: str) -> str:
+    # Each edition's search results (/en/tim-kiem/ …) are no pages to index.
+    searches = "".join(
+        f"Disallow: {_search_path(code)}\n" for code, _ in settings.LANGUAGES
+    )
     return (
         "User-agent: *\n"
         "Disallow: /admin/\n"
         "Disallow: /api/\n"
-        "Disallow: /tim-kiem/\n"
+        f"{searches}"
         f"\nSitemap: {base_url}{reverse('sitemap_index')}\n"
         f"Sitemap: {base_url}{reverse('sitemap_file', kwargs={'name': 'news'})}\n"
     )

@@ -42,12 +42,14 @@ def documented_commands() -> tuple[list[list[str]], list[list[str]]]:
 
 
 def demo_views() -> int:
-    """The demo's view counts as loaded: its articles' and the seed's."""
-    from toasoan.demo import content
+    """The demo's view counts as loaded: its articles' (both editions') and the
+    seed's."""
+    from toasoan.demo import content, content_en
     from toasoan.demo.services import SEED_ARTICLE
 
     seed = re.search(r"^(\d+) lượt xem$", SEED_ARTICLE.read_text("utf-8"), re.M)
-    return sum(item["views"] for item in content.ARTICLES) + int(seed[1])
+    english = [*content_en.TRANSLATIONS, *content_en.ENGLISH_ONLY]
+    return sum(item["views"] for item in [*content.ARTICLES, *english]) + int(seed[1])
 
 
 def run(site: SiteInItsOwnProcess, arguments: list[str], backup: Path) -> str:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def readings(make_article, make_section, section):
     culture = make_section("Văn hóa")
     storm = make_article("Bão số 3 đổ bộ")
-    festival = make_article("Lễ hội chùa Keo", section=culture)
+    festival = make_article("Lễ hội chùa Keo", section=culture, authors=("Minh Hằng",))
     day = timezone.localdate() - timedelta(days=2)
     at = lambda hour: datetime(day.year, day.month, day.day, hour, tzinfo=VIETNAM)  # noqa: E731
     ArticleViewHour.objects.create(article=storm, hour=at(7), views=1_200)
@@ -41,6 +41,21 @@ def test_figures_per_day_hour_and_article(readings):
     ]
     culture = audience(start, end, Scope(section=readings["culture"]))
     assert culture.total == 45
+    by_author = audience(start, end, Scope(author_slug="minh-hang"))
+    assert by_author.total == 45
+    one = audience(start, end, Scope(article=readings["storm"]))
+    assert one.total == 1_500 and dict(one.by_hour)[20] == 300
+
+
+def test_the_page_filters_by_author_and_article(admin_client, readings):
+    def total(params) -> str:
+        response = admin_client.get("/admin/luot-xem/", params)
+        page = lxml.html.fromstring(response.content)
+        return page.cssselect(".audience-total")[0].text_content()
+
+    assert "45 lượt xem" in total({"author": "minh-hang"})
+    assert "1.500 lượt xem" in total({"article": readings["storm"].pk})
+    assert "45 lượt xem" in total({"section": readings["culture"].pk})
 
 
 def test_the_page_draws_svg_charts_and_exports_csv(admin_client, readings):

@@ -14,9 +14,15 @@ import lxml.html
 import pytest
 from django.utils import timezone
 
+from toasoan.audience import flushing
 from toasoan.audience.flushing import flush_views
 from toasoan.audience.models import AddedBatch, ArticleViewHour, ReaderKeySecret
-from toasoan.audience.recording import forget_old_secrets, queue_dir, secret_of_the_day
+from toasoan.audience.recording import (
+    REDIS_UNFLUSHED,
+    forget_old_secrets,
+    queue_dir,
+    secret_of_the_day,
+)
 from toasoan.news.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +61,78 @@ def test_one_view_per_reader_per_half_hour_and_carrier_nat_is_many_readers(
     assert page.cssselect(".article__views")[0].text == "11.365 lượt xem"
     assert page.cssselect("main")[0].get("data-article-id") == str(article.pk)
     assert settle_and_flush() == 0  # nothing is added twice
+
+
+def shown_views(client, article) -> tuple[str, int]:
+    """What a reader sees on the page, and what the API says. Each time a new
+    address: the page cache would give the first rendering for a few seconds."""
+    address = f"{article.get_absolute_url()}?lan={uuid.uuid4().hex}"
+    page = lxml.html.fromstring(client.get(address).content)
+    api = client.get(f"/api/v1/articles/{article.pk}").json()
+    return page.cssselect(".article__views")[0].text, api["view_count"]
+
+
+def test_the_count_shown_includes_views_not_added_yet_and_none_twice(
+    client, make_article, monkeypatch
+):
+    article = make_article("Lễ hội Khai hạ", view_count=11_363)
+    other = make_article("Tin khác")
+    beacon(client, article.pk)
+    beacon(client, article.pk, agent=ANDROID)
+    beacon(client, other.pk)
+    # Before the worker's round: the stored total plus the two queued views.
+    assert shown_views(client, article) == ("11.365 lượt xem", 11_365)
+    flush_views()  # the queue is taken (renamed), not added yet
+    assert shown_views(client, article) == ("11.365 lượt xem", 11_365)
+    # The moment a batch is in the totals but its file not deleted yet.
+    [batch] = queue_dir().glob("processing-*.log")
+    flushing._add_batch(batch.stem, batch.read_text())
+    assert Article.objects.get(pk=article.pk).view_count == 11_365
+    assert shown_views(client, article) == ("11.365 lượt xem", 11_365)
+    assert settle_and_flush() == 0 and not batch.exists()
+    beacon(client, article.pk, agent=f"{ANDROID} Zalo")
+    assert shown_views(client, article) == ("11.366 lượt xem", 11_366)
+    # A queue grown past the limit (a worker stopped long) is not read per page.
+    monkeypatch.setattr(flushing, "UNFLUSHED_READ_LIMIT", 10)
+    assert shown_views(client, article) == ("11.365 lượt xem", 11_365)
+    assert settle_and_flush() == 1  # the queue is left empty for the next test
+
+
+class ShiftedClock:
+    """The cache's clock, moved on: Django's local-memory cache expires keys by
+    time.time(), so the 30 minutes pass without waiting for them."""
+
+    def __init__(self):
+        self.minutes = 0
+
+    def time(self) -> float:
+        return time.time() + self.minutes * 60
+
+
+def test_a_reader_counts_again_after_half_an_hour(client, make_article, monkeypatch):
+    from django.core.cache.backends import base, locmem
+
+    clock = ShiftedClock()
+    monkeypatch.setattr(locmem, "time", clock)
+    monkeypatch.setattr(base, "time", clock)
+    article = make_article("Giá lúa vụ mùa")
+    beacon(client, article.pk)
+    clock.minutes = 29
+    beacon(client, article.pk)  # still the same visit
+    clock.minutes = 31
+    beacon(client, article.pk)  # a new one
+    assert settle_and_flush() == 2
+
+
+def test_nothing_kept_names_a_reader(client, make_article):
+    """No cookie, and neither the address nor the browser in the queue."""
+    article = make_article("Tin riêng tư")
+    response = beacon(client, article.pk, agent=f"{PHONE} Zalo/24.1", ip="203.113.77.9")
+    assert response.status_code == 204 and not response.cookies
+    queued = b"".join(p.read_bytes() for p in queue_dir().glob("*.log"))
+    assert queued.startswith(b"%d\t" % article.pk)
+    assert b"203.113" not in queued and b"Zalo" not in queued
+    assert settle_and_flush() == 1
 
 
 def test_robots_and_scripts_do_not_count(client, make_article):
@@ -164,6 +242,52 @@ def test_redis_queue_counts_the_same(client, make_article, redis_views):
     assert flush_views() == 0
     article.refresh_from_db()
     assert article.view_count == 269
+
+
+def test_redis_mode_shows_views_not_added_yet_and_none_twice(
+    client, make_article, redis_views
+):
+    import redis
+
+    article = make_article("Tin qua Redis", view_count=264)
+    for n in range(3):
+        beacon(client, article.pk, agent=f"{PHONE} {n}")
+    beacon(client, article.pk, agent=f"{PHONE} 0")  # a reload
+    assert shown_views(client, article) == ("267 lượt xem", 267)
+    assert flush_views() == 3
+    assert shown_views(client, article) == ("267 lượt xem", 267)
+    assert not redis.Redis.from_url(redis_views).exists(REDIS_UNFLUSHED)
+    beacon(client, article.pk, agent=f"{PHONE} 9")
+    assert shown_views(client, article) == ("268 lượt xem", 268)
+    assert flush_views() == 1
+
+
+def test_redis_keeps_a_reader_half_an_hour_and_never_the_address(
+    client, make_article, redis_views
+):
+    import redis
+
+    store = redis.Redis.from_url(redis_views)
+    article = make_article("Tin riêng tư")
+    response = beacon(client, article.pk, agent=f"{PHONE} Zalo/24.1", ip="203.113.77.9")
+    assert response.status_code == 204 and not response.cookies
+    [seen] = store.keys(f"toasoan:seen:{article.pk}:*")
+    assert 1_790 <= store.ttl(seen) <= 1_800  # 30 minutes, then Redis forgets it
+    # Every key and value Redis holds (it may save them to disk).
+    kept = []
+    for key in store.scan_iter():
+        kept.append(key)
+        kind = store.type(key)
+        if kind == b"string":
+            kept.append(store.get(key))
+        elif kind == b"list":
+            kept += store.lrange(key, 0, -1)
+        elif kind == b"hash":
+            kept += [*store.hkeys(key), *store.hvals(key)]
+    everything = b" ".join(kept)
+    assert b"203.113" not in everything and b"Zalo" not in everything
+    assert b"toasoan:limit:address:" in everything  # the limit is there, keyed
+    assert flush_views() == 1
 
 
 def test_redis_mode_refuses_and_limits_as_embedded_mode_does(

@@ -1,27 +1,36 @@
 """Template filters for Vietnamese dates and counts, and the section menu."""
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from toasoan.core import vietnamese
+from toasoan.core import english, vietnamese
 
 register = template.Library()
 
 
+def _style():
+    """The edition's way with dates and numbers: Vietnamese in the Vietnamese
+    edition, English in every other (a Korean reader reads English dates more
+    easily than Vietnamese ones)."""
+    return vietnamese if translation.get_language() in (None, "vi") else english
+
+
 @register.filter
 def date_line(value):
-    """26 Jul 2019 17:30:59 → "Thứ 6, 26.07.2019 | 17:30:59" in the site's time zone."""
-    return vietnamese.format_date_line(timezone.localtime(value)) if value else ""
+    """26 Jul 2019 17:30:59 → "Thứ 6, 26.07.2019 | 17:30:59" in the site's time
+    zone; "Friday, 26 July 2019, 17:30" in the English edition."""
+    return _style().format_date_line(timezone.localtime(value)) if value else ""
 
 
 @register.filter
 def short_date(value):
-    return vietnamese.format_short_date(timezone.localtime(value)) if value else ""
+    return _style().format_short_date(timezone.localtime(value)) if value else ""
 
 
 @register.filter
 def count(value):
-    return vietnamese.format_count(int(value or 0))
+    """1234 → "1.234" in Vietnamese, "1,234" in English."""
+    return _style().format_count(int(value or 0))
 
 
 @register.filter
@@ -100,4 +109,6 @@ def main_sections(context):
     site = Site.find_for_request(context.get("request"))
     if site is None:
         return []
-    return list(SectionPage.objects.child_of(site.root_page).live().in_menu())
+    # The site's root is the default edition's home; ``localized`` is the home
+    # of the edition being read (Wagtail routes /en/ the same way).
+    return list(SectionPage.objects.child_of(site.root_page.localized).live().in_menu())

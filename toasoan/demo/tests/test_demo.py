@@ -83,3 +83,40 @@ def test_commands_from_a_fresh_data_folder(tmp_path, seed_article_path):
     assert f"{bad}:2: không đọc được ngày giờ" in result.stderr
     # The demo already has the seed: it is found unchanged.
     assert "1 không đổi / unchanged, 1 lỗi / failed" in result.stdout
+
+
+@pytest.mark.django_db
+def test_demo_has_an_english_edition(english_home, client):
+    from toasoan.demo.services import load_demo
+    from toasoan.news.editions import original_of
+    from toasoan.news.models import AboutPage
+
+    load_demo()
+    english = Article.objects.published().filter(locale__language_code="en")
+    translated = [a for a in english if original_of(a) is not None]
+    english_only = [a for a in english if original_of(a) is None]
+    assert len(translated) >= 8 and len(english_only) >= 2
+    for article in translated:
+        original = original_of(article)
+        assert original.locale.language_code == "vi"
+        assert article.featured_image_id == original.featured_image_id
+        assert article.video_id == original.video_id
+        assert article.section.locale.language_code == "en"
+    assert all(a.featured_image_id for a in english_only)
+    # The English sections are translations of Vietnamese ones, named in English.
+    english_sections = SectionPage.objects.filter(locale__language_code="en")
+    assert english_sections.count() >= 5
+    for page in english_sections:
+        original = page.get_translation(SectionPage.objects.first().locale)
+        assert original.locale.language_code == "vi"
+        assert page.slug.isascii() and page.title != original.title
+    assert AboutPage.objects.live().filter(locale__language_code="en").count() == 1
+    home = client.get("/en/").content.decode()
+    assert "Thai Binh Economic Zone welcomes three projects" in home
+    assert "Economy" in home and "Agriculture and rural life" in home
+    assert "Thai Binh Radio and Television (demo)" in home
+    assert client.get("/en/about/").status_code == 200
+    assert client.get("/gioi-thieu-lien-he/").status_code == 200
+    # Loading again adds nothing.
+    load_demo()
+    assert Article.objects.filter(locale__language_code="en").count() == len(english)

@@ -35,6 +35,7 @@ def test_edition_feed_carries_full_vietnamese_text_dates_and_enclosures(
         "Đà Nẵng đón khách",
         published_at=vn_time(2026, 11, 2, 7, 15),
         keywords=["Du lịch"],
+        featured_image=make_image("Bãi biển Đồng Châu"),
     )
     newest = make_article(
         "Hội nghị sơ kết 6 tháng: “Phát huy” <vai trò> & trách nhiệm",
@@ -67,8 +68,36 @@ def test_edition_feed_carries_full_vietnamese_text_dates_and_enclosures(
         assert kinds == [("video/mp4", 2048)]
     else:
         assert kinds[0] == ("video/mp4", 2048) and kinds[1][0] == "image/jpeg"
+    # Without a video, the picture is the enclosure, in both formats.
+    [picture] = feed.entries[1].enclosures
+    assert picture.type == "image/jpeg" and int(picture.length) > 0
+    assert picture.href.startswith("http://testserver/media/")
     assert feed.feed.language == "vi"
     assert response["Last-Modified"]
+
+
+def test_full_text_links_and_pictures_work_outside_the_site(
+    client, make_article, make_image
+):
+    image = make_image("Cầu Tân Đệ")
+    article = make_article(
+        "Tin có ảnh trong bài",
+        body=f'<p>Xem thêm mục <a linktype="page" id="{make_article().section.pk}">'
+        'Thời sự</a> và <a href="https://baochinhphu.vn/">Báo Chính phủ</a>.</p>'
+        f'<embed embedtype="image" id="{image.pk}" format="fullwidth" '
+        'alt="Cầu Tân Đệ"/>',
+    )
+    for url in ("/rss/", "/atom/"):
+        feed, _ = parse(client, url)
+        [entry] = [e for e in feed.entries if e.title == article.title]
+        body = lxml.html.fromstring(entry.content[0].value)
+        assert body.xpath("//a/@href") == [
+            "http://testserver/thoi-su/",
+            "https://baochinhphu.vn/",
+        ], url
+        [picture] = body.xpath("//img/@src")
+        assert picture.startswith("http://testserver/media/images/"), url
+        assert client.get(picture.removeprefix("http://testserver")).status_code == 200
 
 
 def test_section_keyword_and_author_feeds_list_only_their_articles(

@@ -199,3 +199,18 @@ def test_iso_durations():
     assert iso_duration(3600) == "PT1H0S"
     assert iso_duration(0.2) == "PT0S"
     assert iso_duration(3725) == "PT1H2M5S"
+
+
+def test_video_news_without_a_picture_is_previewed_with_its_poster(
+    client, make_article, make_video
+):
+    article = make_article("Bản tin 19h ngày 3/11", video=make_video())
+    poster = "http://testserver" + article.video.poster.url
+    ld, og, page = extract(client, article.get_absolute_url())
+    assert og["og:image"] == poster
+    assert page.xpath("//meta[@name='twitter:card']/@content") == [
+        "summary_large_image"
+    ]
+    assert page.xpath("//meta[@name='twitter:image']/@content") == [poster]
+    assert ld["NewsArticle"]["image"] == [poster]
+    assert ld["VideoObject"]["thumbnailUrl"] == [poster]
