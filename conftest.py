@@ -21,6 +21,15 @@ def vn_time(*args) -> datetime:
     return datetime(*args, tzinfo=VIETNAM)
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on, for a server a test starts."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with empty caches and no queued views: a view queued by

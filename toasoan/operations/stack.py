@@ -25,6 +25,8 @@ DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy" / "nginx"
 # compressed (pictures, fonts) or too small to gain.
 COMPRESSED_SUFFIXES = {".css", ".js", ".svg", ".json", ".xml", ".txt", ".map", ".html"}
 MIN_COMPRESSED_BYTES = 512
+# nginx's temporary folders, kept under the run folder (not /var/lib/nginx).
+TEMP_KINDS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 
 
 @dataclass
@@ -57,8 +59,7 @@ def nginx_configuration(site: NginxSite) -> str:
     cache_dir = site.run_dir / "cache"
     media_http, media_server = media_configuration(site.media_root, cache_dir)
     temp_paths = "\n    ".join(
-        f"{kind}_temp_path {site.run_dir / 'temp' / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        f"{kind}_temp_path {site.run_dir / 'temp' / kind};" for kind in TEMP_KINDS
     )
     values = {
         # Started by root, nginx's workers would run as www-data, which may not
@@ -81,7 +82,7 @@ def nginx_configuration(site: NginxSite) -> str:
     }
     text = (DEPLOY_DIR / "toasoan.conf").read_text(encoding="utf-8")
     text = re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], text)
-    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+    for kind in TEMP_KINDS:
         (site.run_dir / "temp" / kind).mkdir(parents=True, exist_ok=True)
     (cache_dir / "pages").mkdir(parents=True, exist_ok=True)
     return text

@@ -20,8 +20,14 @@ from django.utils.http import parse_http_date_safe
 from toasoan.operations.replicas import reading_for_a_reader
 from toasoan.pagecache import policy, store
 
-# Added again by the middleware outside this one on every response, so not kept.
-NOT_KEPT_HEADERS = {"content-security-policy", "strict-transport-security"}
+# Added again on every answer: the security headers by the middleware outside
+# this one, the validators and lifetimes by answer_from.
+NOT_KEPT_HEADERS = {
+    "content-security-policy",
+    "strict-transport-security",
+    "etag",
+    "cache-control",
+}
 
 
 class PageCacheMiddleware:
@@ -42,7 +48,7 @@ class PageCacheMiddleware:
         else:
             with reading_for_a_reader():
                 response = self.get_response(request)
-        if not policy.response_may_be_kept(request, response):
+        if not policy.response_may_be_kept(response, refresh):
             return response
         if not refresh and store.current_generation() != generation:
             # Published while this was rendering: it may show the page as it was,
@@ -55,11 +61,10 @@ class PageCacheMiddleware:
                 (name, value)
                 for name, value in response.items()
                 if name.lower() not in NOT_KEPT_HEADERS
-                and name.lower() not in ("etag", "cache-control")
             ),
             content=response.content,
             etag=response.get("ETag") or policy.content_etag(response.content),
-            seconds=policy.keep_seconds(request, response),
+            seconds=policy.keep_seconds(request),
         )
         store.keep_page(key, page, page.seconds)
         return self.answer_from(page, request, hit=False)

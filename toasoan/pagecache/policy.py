@@ -45,10 +45,11 @@ def is_refresh(request) -> bool:
     return bool(secret) and request.META.get(REFRESH_HEADER) == secret
 
 
-def response_may_be_kept(request, response) -> bool:
+def response_may_be_kept(response, refresh: bool) -> bool:
+    """``refresh``: the request is the purge's own (is_refresh)."""
     if response.streaming or response.cookies:
         return False
-    kept = KEPT_STATUSES | ({404} if is_refresh(request) else set())
+    kept = KEPT_STATUSES | ({404} if refresh else set())
     if response.status_code not in kept:
         return False
     cache_control = response.get("Cache-Control", "")
@@ -69,7 +70,7 @@ def content_etag(content: bytes) -> str:
 COUNTING_PAGES = {"article"}
 
 
-def keep_seconds(request, response) -> int:
+def keep_seconds(request) -> int:
     match = getattr(request, "resolver_match", None)
     if match is not None and match.url_name in COUNTING_PAGES:
         return min(

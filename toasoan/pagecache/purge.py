@@ -52,11 +52,12 @@ def article_addresses(article) -> list[str]:
     with translation.override(language):
         if article.pk is not None:
             paths.append(article.get_absolute_url())
-    # Its translations show it in their language switcher and hreflang links.
-    if article.pk is not None:
-        for other in article.get_translations().filter(live=True):
-            paths.append(other.get_absolute_url())
-    with translation.override(language):
+            # Its translations show it in their switcher and hreflang links
+            # (each article's address is in its own language).
+            paths += [
+                other.get_absolute_url()
+                for other in article.get_translations().filter(live=True)
+            ]
         section = SectionPage.objects.filter(pk=article.section_id).first()
         if section is not None:
             for page in section.get_ancestors(inclusive=True).live().specific():

@@ -21,10 +21,14 @@ def video_changed(sender, instance, created: bool = False, **kwargs) -> None:
     change (its poster, the player, the video section)."""
     if created:
         return  # no article shows it yet
-    from toasoan.pagecache.purge import purge_article
+    from toasoan.pagecache.purge import article_addresses, purge
 
-    for article in instance.articles.filter(live=True):
-        purge_article(article)
+    # One purge for all of them: the generation moves on once.
+    purge(
+        path
+        for article in instance.articles.filter(live=True)
+        for path in article_addresses(article)
+    )
 
 
 def site_changed(sender=None, created: bool = False, **kwargs) -> None:

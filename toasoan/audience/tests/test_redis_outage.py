@@ -7,23 +7,17 @@ and every view counted on either side reaches the totals exactly once."""
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 
 import pytest
 
+from conftest import free_port
 from toasoan.audience import flushing, recording
 from toasoan.audience.flushing import flush_views
 from toasoan.core import cache as forgiving
 
 PHONE = "Mozilla/5.0 (Linux; Android 14; SM-A155F) Chrome/131.0 Mobile Safari/537.36"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class RedisServer:

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -14,6 +13,7 @@ import lxml.html
 import pytest
 from django.utils import timezone
 
+from conftest import free_port
 from toasoan.audience import flushing
 from toasoan.audience.flushing import flush_views
 from toasoan.audience.models import AddedBatch, ArticleViewHour, ReaderKeySecret
@@ -320,19 +320,13 @@ section.save_revision().publish()
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.parametrize("mode", ["embedded", "redis"])
 def test_kill_9_of_the_web_server_loses_no_acknowledged_view(
     site_in_its_own_process, mode
 ):
     """A beacon answered 204 is on disk (embedded) or in Redis before the answer."""
     site = site_in_its_own_process
-    port = _free_port()
+    port = free_port()
     env = site.env
     if mode == "redis":
         env["REDIS_URL"] = empty_test_redis()

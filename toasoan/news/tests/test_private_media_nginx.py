@@ -20,17 +20,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 
+from conftest import free_port
 from toasoan.newsroom.corrections import withdraw_article
 from toasoan.newsroom.roles import EDITOR_IN_CHIEF
-from toasoan.operations.stack import media_configuration
+from toasoan.operations.stack import TEMP_KINDS, media_configuration
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -43,12 +38,9 @@ def nginx(live_server, tmp_path):
         pytest.skip(message)
     # deploy/nginx/media.conf, as the production configuration includes it.
     http, server = media_configuration(Path(settings.MEDIA_ROOT), tmp_path / "cache")
-    port = _free_port()
+    port = free_port()
     upstream = live_server.url.removeprefix("http://")
-    temp = "\n".join(
-        f"{kind}_temp_path {tmp_path / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
+    temp = "\n".join(f"{kind}_temp_path {tmp_path / kind};" for kind in TEMP_KINDS)
     # Started by root, nginx's workers would run as www-data, which may read
     # neither the test's media (a private temporary folder) nor its cache.
     user = "user root;" if os.geteuid() == 0 else ""

@@ -10,7 +10,6 @@ the PostgreSQL pass (CI gives it), and is skipped on SQLite."""
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,19 +22,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
-from conftest import draftail, formsets
+from conftest import draftail, formsets, free_port
 from toasoan.audience.tests.test_views_counting import empty_test_redis
 from toasoan.news.models import Article
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 PHONE = "Mozilla/5.0 (Linux; Android 14; SM-A155F) Mobile Safari/537.36"
 PASSWORD = "mat-khau-rat-dai-2026"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
