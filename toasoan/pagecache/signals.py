@@ -23,12 +23,15 @@ def video_changed(sender, instance, created: bool = False, **kwargs) -> None:
         return  # no article shows it yet
     from toasoan.pagecache.purge import article_addresses, purge
 
-    # One purge for all of them: the generation moves on once.
-    purge(
+    # One purge for all of them (the generation moves on once), and none when no
+    # live article plays it: nothing a reader sees has changed.
+    paths = [
         path
         for article in instance.articles.filter(live=True)
         for path in article_addresses(article)
-    )
+    ]
+    if paths:
+        purge(paths)
 
 
 def site_changed(sender=None, created: bool = False, **kwargs) -> None:
